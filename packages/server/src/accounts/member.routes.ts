@@ -1,0 +1,41 @@
+import { Type } from '@sinclair/typebox';
+import { Member, MemberCreate } from '@synctrail/types';
+import type { App } from '../http/app-types.js';
+import type { Services } from '../http/services.js';
+import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
+
+const MemberRef = Type.Ref(Member);
+
+export function memberRoutes(app: App, s: Services) {
+  app.get(
+    '/api/v1/organizations/:id/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: "List an organization's members",
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(MemberRef), nextCursor: Type.Null() }), ...READ_ERRORS },
+      },
+    },
+    async (req) => ({ items: await s.accounts.listMembers(req.access, req.params.id), nextCursor: null }),
+  );
+  app.post(
+    '/api/v1/organizations/:id/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Add a member (ADMIN or VIEWER)',
+        description: 'Creates the account when the email is new; an existing account keeps its password.',
+        params: IdParams,
+        body: MemberCreate,
+        response: { 201: MemberRef, ...WRITE_ERRORS },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await s.accounts.addMember(req.access, req.params.id, req.body)),
+  );
+  app.delete(
+    '/api/v1/members/:id',
+    { schema: { tags: ['members'], summary: 'Remove a member', params: IdParams, response: { 200: MemberRef, ...WRITE_ERRORS } } },
+    (req) => s.accounts.removeMember(req.access, req.params.id),
+  );
+}

@@ -1,0 +1,127 @@
+import type { Selectable } from 'kysely';
+import type { Action, ActionKind, Page, SortOrder, SyncStatus } from '@synctrail/types';
+import type { Engine } from '../storage/engine.js';
+import type { ActionsTable } from '../storage/database.js';
+import { fromJson, toIso } from '../storage/row-values.js';
+import { containsText } from '../storage/query-helpers.js';
+import { decodeCursor, toPage } from '../shared/cursor.js';
+
+/** An action ready to store: the wire fields, flattened, with its position in the run. */
+export interface ActionRecord {
+  seq: number;
+  at: Date;
+  sourceSystem: string;
+  sourceId: string | null;
+  sourceName: string | null;
+  targetSystem: string;
+  targetId: string | null;
+  targetName: string | null;
+  objectType: string | null;
+  action: ActionKind;
+  status: SyncStatus;
+  message: string | null;
+  /** Already JSON-encoded (and masked), or null. */
+  details: string | null;
+  errorCode: number | null;
+}
+
+const COLUMNS = [
+  'run_id',
+  'seq',
+  'at',
+  'source_system',
+  'source_id',
+  'source_name',
+  'target_system',
+  'target_id',
+  'target_name',
+  'object_type',
+  'action',
+  'status',
+  'message',
+  'details',
+  'error_code',
+] as const;
+
+function toAction(row: Selectable<ActionsTable>): Action {
+  const action: Action = {
+    runId: row.run_id,
+    seq: row.seq,
+    at: toIso(row.at),
+    source: { system: row.source_system, id: row.source_id, name: row.source_name },
+    target: { system: row.target_system, id: row.target_id, name: row.target_name },
+    objectType: row.object_type,
+    action: row.action as ActionKind,
+    status: row.status as SyncStatus,
+    message: row.message,
+    errorCode: row.error_code,
+  };
+  if (row.details !== null) action.details = fromJson(row.details);
+  return action;
+}
+
+export interface ActionListFilters {
+  statuses?: string[] | undefined;
+  actions?: string[] | undefined;
+  objectTypes?: string[] | undefined;
+  q?: string | undefined;
+}
+
+export class ActionRepository {
+  constructor(private readonly engine: Engine) {}
+
+  /** Bulk load (COPY on PostgreSQL); must run inside the batch's transaction. */
+  async insertBatch(runId: string, records: readonly ActionRecord[]): Promise<void> {
+    const rows = records.map((r) => [
+      runId,
+      r.seq,
+      r.at,
+      r.sourceSystem,
+      r.sourceId,
+      r.sourceName,
+      r.targetSystem,
+      r.targetId,
+      r.targetName,
+      r.objectType,
+      r.action,
+      r.status,
+      r.message,
+      r.details,
+      r.errorCode,
+    ]);
+    await this.engine.bulkInsert('actions', COLUMNS, rows);
+  }
+
+  /** A run's actions in the order they were reported (`seq`), filtered. */
+  async list(
+    runId: string,
+    filters: ActionListFilters,
+    page: { limit: number; cursor?: string | undefined; sort: SortOrder },
+  ): Promise<Page<Action>> {
+    let qb = this.engine.db
+      .selectFrom('actions')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('seq', page.sort)
+      .limit(page.limit + 1);
+    if (filters.statuses) qb = qb.where('status', 'in', filters.statuses);
+    if (filters.actions) qb = qb.where('action', 'in', filters.actions);
+    if (filters.objectTypes) qb = qb.where('object_type', 'in', filters.objectTypes);
+    if (filters.q) {
+      const q = filters.q;
+      qb = qb.where((eb) =>
+        eb.or(
+          ['message', 'source_name', 'target_name', 'source_id', 'target_id'].map((column) =>
+            containsText(this.engine, column, q),
+          ),
+        ),
+      );
+    }
+    if (page.cursor) {
+      const seq = Number(decodeCursor(page.cursor).key);
+      qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', seq);
+    }
+    const items = (await qb.execute()).map(toAction);
+    return toPage(items, page.limit, (a) => ({ key: a.seq, id: a.seq }));
+  }
+}

@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { AuditEvent, AuditListQuery, Page } from '@synctrail/types';
+import type { App } from '../http/app-types.js';
+import type { Services } from '../http/services.js';
+import { READ_ERRORS } from '../http/route-schemas.js';
+
+/** The audit log (read-only: events are appended by the services, never through the API). */
+export function auditRoutes(app: App, s: Services) {
+  app.addSchema(AuditEvent);
+  app.get(
+    '/api/v1/audit',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'List audit events',
+        description:
+          'Administrative acts, newest first by default. Operators see every event; an organization admin ' +
+          "sees that organization's; viewers and ingest or read keys get 403. Filters take several values, " +
+          'comma-separated; `from` is inclusive, `to` exclusive.',
+        querystring: AuditListQuery,
+        response: { 200: Page(Type.Ref(AuditEvent)), ...READ_ERRORS },
+      },
+    },
+    (req) => s.audit.list(req.access, req.query),
+  );
+}

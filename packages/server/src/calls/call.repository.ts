@@ -1,0 +1,207 @@
+import { sql, type Selectable } from 'kysely';
+import type { Call, CallAction, CallDirection, CallSummary, Page, SortOrder } from '@synctrail/types';
+import type { Engine } from '../storage/engine.js';
+import type { CallsTable } from '../storage/database.js';
+import { fromJson, toIso } from '../storage/row-values.js';
+import { afterPosition, inOrganizations } from '../storage/query-helpers.js';
+import { decodeCursor, toPage } from '../shared/cursor.js';
+import type { StoredMessage } from './call-payload.js';
+import type { StatusRange } from './call-filters.js';
+
+/** A call ready to store: masked, defaulted, its payloads JSON-encoded. */
+export interface CallRecord {
+  id: string;
+  organizationId: string;
+  runId: string | null;
+  at: Date;
+  direction: CallDirection;
+  appFrom: string;
+  appTo: string;
+  action: CallAction;
+  requestType: string | null;
+  login: string | null;
+  method: string;
+  url: string;
+  statusCode: number | null;
+  durationMs: number | null;
+  /** `{ headers, body }`, already JSON-encoded. */
+  request: string;
+  response: string;
+}
+
+export interface CallListFilters {
+  organizations: 'all' | readonly string[];
+  runIds?: string[] | undefined;
+  apps?: string[] | undefined;
+  appsFrom?: string[] | undefined;
+  appsTo?: string[] | undefined;
+  actions?: string[] | undefined;
+  requestTypes?: string[] | undefined;
+  login?: string | undefined;
+  directions?: string[] | undefined;
+  statusCodes?: StatusRange[] | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+const COLUMNS = [
+  'id',
+  'organization_id',
+  'run_id',
+  'at',
+  'direction',
+  'app_from',
+  'app_to',
+  'action',
+  'request_type',
+  'login',
+  'method',
+  'url',
+  'status_code',
+  'duration_ms',
+  'request',
+  'response',
+] as const;
+
+const SUMMARY_COLUMNS = COLUMNS.filter((c) => c !== 'request' && c !== 'response');
+
+type SummaryRow = Omit<Selectable<CallsTable>, 'request' | 'response'>;
+
+function toSummary(row: SummaryRow): CallSummary {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    runId: row.run_id,
+    at: toIso(row.at),
+    direction: row.direction as CallDirection,
+    appFrom: row.app_from,
+    appTo: row.app_to,
+    action: row.action as CallAction,
+    requestType: row.request_type,
+    login: row.login,
+    method: row.method,
+    url: row.url,
+    statusCode: row.status_code === null ? null : Number(row.status_code),
+    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+  };
+}
+
+function toCall(row: Selectable<CallsTable>): Call {
+  return {
+    ...toSummary(row),
+    request: fromJson<StoredMessage>(row.request),
+    response: fromJson<StoredMessage>(row.response),
+  };
+}
+
+/** Ids per lookup query: far below either engine's limit on bound parameters. */
+const LOOKUP_CHUNK = 1000;
+
+function chunks<T>(values: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += LOOKUP_CHUNK) out.push(values.slice(i, i + LOOKUP_CHUNK));
+  return out;
+}
+
+export class CallRepository {
+  constructor(private readonly engine: Engine) {}
+
+  /** Bulk load (COPY on PostgreSQL); must run inside the batch's transaction. */
+  async insertBatch(records: readonly CallRecord[]): Promise<void> {
+    const rows = records.map((r) => [
+      r.id,
+      r.organizationId,
+      r.runId,
+      r.at,
+      r.direction,
+      r.appFrom,
+      r.appTo,
+      r.action,
+      r.requestType,
+      r.login,
+      r.method,
+      r.url,
+      r.statusCode,
+      r.durationMs,
+      r.request,
+      r.response,
+    ]);
+    await this.engine.bulkInsert('calls', COLUMNS, rows);
+  }
+
+  async findById(id: string): Promise<Call | undefined> {
+    const row = await this.engine.db.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toCall(row);
+  }
+
+  /*
+   * A batch may name many organizations and runs; checking them with one query per chunk (not one
+   * per call) keeps ingestion fast. These read other domains' tables, but only for existence.
+   */
+
+  /** Which of `ids` are existing organizations. */
+  async existingOrganizations(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const chunk of chunks(ids)) {
+      const rows = await this.engine.db
+        .selectFrom('organizations')
+        .select('id')
+        .where('id', 'in', chunk)
+        .execute();
+      for (const row of rows) found.add(row.id);
+    }
+    return found;
+  }
+
+  /** The organization of each of `ids` that is an existing run. */
+  async runOrganizations(ids: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const chunk of chunks(ids)) {
+      const rows = await this.engine.db
+        .selectFrom('runs')
+        .select(['id', 'organization_id'])
+        .where('id', 'in', chunk)
+        .execute();
+      for (const row of rows) found.set(row.id, row.organization_id);
+    }
+    return found;
+  }
+
+  /** Calls without their payloads, newest first by default, keyset-paged on `(at, id)`. */
+  async list(
+    filters: CallListFilters,
+    page: { limit: number; cursor?: string | undefined; sort: SortOrder },
+  ): Promise<Page<CallSummary>> {
+    let qb = this.engine.db
+      .selectFrom('calls')
+      .select(SUMMARY_COLUMNS)
+      .where(inOrganizations('organization_id', filters.organizations))
+      .orderBy('at', page.sort)
+      .orderBy('id', page.sort)
+      .limit(page.limit + 1);
+    if (filters.runIds) qb = qb.where('run_id', 'in', filters.runIds);
+    const apps = filters.apps;
+    if (apps) qb = qb.where((eb) => eb.or([eb('app_from', 'in', apps), eb('app_to', 'in', apps)]));
+    if (filters.appsFrom) qb = qb.where('app_from', 'in', filters.appsFrom);
+    if (filters.appsTo) qb = qb.where('app_to', 'in', filters.appsTo);
+    if (filters.actions) qb = qb.where('action', 'in', filters.actions);
+    if (filters.requestTypes) qb = qb.where('request_type', 'in', filters.requestTypes);
+    // Both sides through the engine's own lower(), so an engine compares consistently with itself.
+    if (filters.login !== undefined) qb = qb.where(sql<boolean>`lower(login) = lower(${filters.login})`);
+    if (filters.directions) qb = qb.where('direction', 'in', filters.directions);
+    const ranges = filters.statusCodes;
+    if (ranges) {
+      qb = qb.where((eb) =>
+        eb.or(ranges.map((r) => eb.and([eb('status_code', '>=', r.min), eb('status_code', '<', r.max)]))),
+      );
+    }
+    if (filters.from) qb = qb.where('at', '>=', filters.from);
+    if (filters.to) qb = qb.where('at', '<', filters.to);
+    if (page.cursor) {
+      const position = decodeCursor(page.cursor);
+      qb = qb.where((eb) => afterPosition(eb, 'at', 'id', position, page.sort, true));
+    }
+    const items = (await qb.execute()).map(toSummary);
+    return toPage(items, page.limit, (c) => ({ key: Date.parse(c.at), id: c.id }));
+  }
+}

@@ -1,0 +1,60 @@
+import { Type } from '@sinclair/typebox';
+import { Call, CallBatch, CallBatchResult, CallListQuery, CallSummary, Page } from '@synctrail/types';
+import type { App } from '../http/app-types.js';
+import type { Services } from '../http/services.js';
+import { sendIdempotent } from '../http/idempotent.js';
+import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
+
+export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
+  app.post(
+    '/api/v1/calls',
+    {
+      bodyLimit: batchMaxBytes,
+      schema: {
+        tags: ['calls'],
+        summary: 'Append a batch of API calls (the connector log)',
+        description:
+          'A JSON array, or NDJSON (`application/x-ndjson`): up to 10,000 calls per request, stored all or none. ' +
+          '`organizationId` is implied by an organization API key and required with operator credentials. ' +
+          'Secrets in headers, JSON and form bodies and URL parameters are masked before they are stored.',
+        body: CallBatch,
+        response: { 201: CallBatchResult, ...WRITE_ERRORS },
+      },
+    },
+    (req, reply) =>
+      sendIdempotent(s, req, reply, async () => ({
+        statusCode: 201,
+        body: await s.calls.append(req.access, req.body),
+      })),
+  );
+
+  app.get(
+    '/api/v1/calls',
+    {
+      schema: {
+        tags: ['calls'],
+        summary: 'List API calls',
+        description:
+          'Newest first by default, without payloads. Filters take several values, comma-separated.',
+        querystring: CallListQuery,
+        response: { 200: Page(Type.Ref(CallSummary)), ...READ_ERRORS },
+      },
+    },
+    (req) => s.calls.list(req.access, req.query),
+  );
+
+  app.get(
+    '/api/v1/calls/:id',
+    {
+      schema: {
+        tags: ['calls'],
+        summary: 'Get a call with its request and response payloads',
+        description:
+          'Bodies are shown to those with payload access (admins, read keys); viewers see them as null.',
+        params: IdParams,
+        response: { 200: Type.Ref(Call), ...READ_ERRORS },
+      },
+    },
+    (req) => s.calls.get(req.access, req.params.id),
+  );
+}

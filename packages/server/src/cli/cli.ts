@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { Command } from 'commander';
+import { loadConfig, type Config } from '../config.js';
+import { openEngine } from '../storage/open-engine.js';
+import { migrateToLatest } from '../storage/migrator.js';
+import { buildApp } from '../http/app.js';
+
+function configWith(overrides: Partial<Config>): Config {
+  return { ...loadConfig(), ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+}
+
+async function serve(options: { port?: string; host?: string; demoIfEmpty?: boolean }) {
+  const config = configWith({
+    ...(options.port !== undefined ? { port: Number(options.port) } : {}),
+    ...(options.host !== undefined ? { host: options.host } : {}),
+  });
+  let generatedToken = false;
+  if (!config.bootstrapToken) {
+    // Without a configured token nobody could sign in: make one for this process and say so.
+    config.bootstrapToken = randomBytes(24).toString('base64url');
+    generatedToken = true;
+  }
+  const engine = openEngine(config);
+  const applied = await migrateToLatest(engine);
+  const app = await buildApp(config, { engine });
+  if (applied.length > 0) app.log.info({ migrations: applied }, 'migrations applied');
+  if (options.demoIfEmpty) {
+    const { loadDemoIfEmpty } = await import('../demo/demo.js');
+    await loadDemoIfEmpty(app, config.bootstrapToken);
+  }
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await engine.close();
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  console.log(`\nSynctrail is running at ${url}  (API docs: ${url}/docs)`);
+  console.log(`Storage: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
+  if (generatedToken) {
+    console.log(`Operator token for this process (set SYNCTRAIL_BOOTSTRAP_TOKEN to choose one):\n  ${config.bootstrapToken}`);
+  }
+}
+
+export async function runCli(argv: string[]) {
+  const program = new Command()
+    .name('synctrail')
+    .description('Records, explains and controls the synchronizations and API calls of data integrations.');
+
+  program
+    .command('serve')
+    .description('Start the HTTP server (applies pending migrations first)')
+    .option('-p, --port <port>', 'port to listen on (default: $PORT or 3000)')
+    .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
+    .option('--demo-if-empty', 'load the demo data set when the database holds no organization')
+    .action(serve);
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations and exit')
+    .action(async () => {
+      const engine = openEngine(loadConfig());
+      try {
+        const applied = await migrateToLatest(engine);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('Fill a fresh database with a realistic demo data set')
+    .action(async () => {
+      const { loadDemoIntoFreshDatabase } = await import('../demo/demo.js');
+      await loadDemoIntoFreshDatabase(loadConfig());
+    });
+
+  program
+    .command('audit')
+    .description('The audit log')
+    .command('verify')
+    .description('Check the audit log\'s hash chain; exits 1 at the first edited, inserted or deleted event')
+    .action(async () => {
+      const engine = openEngine(loadConfig());
+      try {
+        const { AuditService } = await import('../audit/audit.service.js');
+        const result = await new AuditService(engine).verify();
+        if (result.ok) {
+          console.log(`audit chain intact: ${result.count} events (head hash ${result.headHash})`);
+        } else {
+          console.log(`audit chain broken at event ${result.seq} (${result.problem}): ${result.message}`);
+          if (result.event) console.log(JSON.stringify(result.event, null, 2));
+          process.exitCode = 1;
+        }
+      } finally {
+        await engine.close();
+      }
+    });
+
+  const admin = program.command('admin').description('Console accounts');
+  admin
+    .command('create')
+    .description('Create an operator account (or make an existing account an operator with this password)')
+    .requiredOption('--email <email>', 'sign-in email')
+    .option('--name <name>', 'display name')
+    .option('--password <password>', 'at least 12 characters (default: $SYNCTRAIL_ADMIN_PASSWORD)')
+    .action(async (options: { email: string; name?: string; password?: string }) => {
+      const password = options.password ?? process.env.SYNCTRAIL_ADMIN_PASSWORD;
+      if (!password) throw new Error('Give a password with --password or SYNCTRAIL_ADMIN_PASSWORD.');
+      const config = loadConfig();
+      const engine = openEngine(config);
+      try {
+        await migrateToLatest(engine);
+        const { AccountService } = await import('../accounts/account.service.js');
+        const { OrganizationService } = await import('../organizations/organization.service.js');
+        const accounts = new AccountService(engine, new OrganizationService(engine), config.sessionTtlMs);
+        const { id, created } = await accounts.createOperator(options.email, options.name ?? null, password);
+        console.log(`${created ? 'created' : 'updated'} operator ${options.email} (${id})`);
+      } finally {
+        await engine.close();
+      }
+    });
+
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,83 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Env = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  SYNCTRAIL_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  SYNCTRAIL_PG_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  SYNCTRAIL_BOOTSTRAP_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  SYNCTRAIL_ARTIFACT_MAX_BYTES: Type.Integer({ minimum: 1, default: 100 * 1024 * 1024 }),
+  SYNCTRAIL_BATCH_MAX_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 * 1024 }),
+  SYNCTRAIL_STALE_RUN_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 10 * 60 * 1000 }),
+  SYNCTRAIL_SCHEDULER_INTERVAL_MS: Type.Integer({ minimum: 50, default: 30 * 1000 }),
+  SYNCTRAIL_BACKGROUND_JOBS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  SYNCTRAIL_SESSION_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30, default: 12 }),
+  SYNCTRAIL_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 20_000 }),
+  SYNCTRAIL_SIGN_IN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
+  SYNCTRAIL_TRUST_PROXY: Type.Boolean({ default: false }),
+  SYNCTRAIL_IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 72 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  pgPoolSize: number;
+  bootstrapToken: string | undefined;
+  artifactMaxBytes: number;
+  batchMaxBytes: number;
+  staleRunTimeoutMs: number;
+  schedulerIntervalMs: number;
+  backgroundJobs: boolean;
+  sessionTtlMs: number;
+  rateLimitPerMinute: number;
+  signInRateLimitPerMinute: number;
+  trustProxy: boolean;
+  idempotencyTtlMs: number;
+  logLevel: Static<typeof Env>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment once; fails listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(Env.properties);
+  const input = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''),
+  );
+  const converted = Value.Convert(Env, Value.Default(Env, input));
+  const errors = [...Value.Errors(Env, converted)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.path.slice(1) || '(environment)'}: ${e.message}`);
+    throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+  }
+  const e = converted as Static<typeof Env>;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.SYNCTRAIL_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    pgPoolSize: e.SYNCTRAIL_PG_POOL_SIZE,
+    bootstrapToken: e.SYNCTRAIL_BOOTSTRAP_TOKEN,
+    artifactMaxBytes: e.SYNCTRAIL_ARTIFACT_MAX_BYTES,
+    batchMaxBytes: e.SYNCTRAIL_BATCH_MAX_BYTES,
+    staleRunTimeoutMs: e.SYNCTRAIL_STALE_RUN_TIMEOUT_MS,
+    schedulerIntervalMs: e.SYNCTRAIL_SCHEDULER_INTERVAL_MS,
+    backgroundJobs: e.SYNCTRAIL_BACKGROUND_JOBS === 'on',
+    sessionTtlMs: e.SYNCTRAIL_SESSION_TTL_HOURS * 3600 * 1000,
+    rateLimitPerMinute: e.SYNCTRAIL_RATE_LIMIT_PER_MINUTE,
+    signInRateLimitPerMinute: e.SYNCTRAIL_SIGN_IN_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.SYNCTRAIL_TRUST_PROXY,
+    idempotencyTtlMs: e.SYNCTRAIL_IDEMPOTENCY_TTL_HOURS * 3600 * 1000,
+    logLevel: e.LOG_LEVEL,
+  };
+}

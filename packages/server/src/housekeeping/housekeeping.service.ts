@@ -1,0 +1,38 @@
+import type { Engine } from '../storage/engine.js';
+import { HousekeepingRepository } from './housekeeping.repository.js';
+
+export interface HousekeepingOptions {
+  /** How long a stored Idempotency-Key answer is kept (retries come within minutes). */
+  idempotencyTtlMs: number;
+  /** An upload still incomplete after this long was abandoned. */
+  abandonedUploadMs: number;
+}
+
+export interface HousekeepingResult {
+  idempotencyKeys: number;
+  sessions: number;
+  uploads: number;
+}
+
+/**
+ * Removes what only served a moment: old idempotency answers, expired sessions, abandoned uploads.
+ * Never touches recorded data (runs, actions, calls, issues, artifacts, the audit log).
+ */
+export class HousekeepingService {
+  readonly repository: HousekeepingRepository;
+
+  constructor(
+    engine: Engine,
+    private readonly options: HousekeepingOptions,
+  ) {
+    this.repository = new HousekeepingRepository(engine);
+  }
+
+  async sweep(now = new Date()): Promise<HousekeepingResult> {
+    return {
+      idempotencyKeys: await this.repository.deleteIdempotencyKeysBefore(new Date(now.getTime() - this.options.idempotencyTtlMs)),
+      sessions: await this.repository.deleteSessionsExpiredBefore(now),
+      uploads: await this.repository.deleteAbandonedUploadsBefore(new Date(now.getTime() - this.options.abandonedUploadMs)),
+    };
+  }
+}

@@ -1,0 +1,144 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  Action,
+  ApiKey,
+  Artifact,
+  Call,
+  CallSummary,
+  ErrorBody,
+  Integration,
+  Issue,
+  Member,
+  Organization,
+  Run,
+  SessionInfo,
+  SyncUser,
+} from '@synctrail/types';
+import type { Config } from '../config.js';
+import type { Engine } from '../storage/engine.js';
+import type { App } from './app-types.js';
+import { createAuthenticator, type Authenticator } from './auth.js';
+import { registerSecurity } from './security.js';
+import { handleError } from './error-handler.js';
+import { createServices, type Services } from './services.js';
+import { registerNdjson } from './ndjson.js';
+import { validatorCompiler } from './validation.js';
+import { runRoutes } from '../runs/run.routes.js';
+import { callRoutes } from '../calls/call.routes.js';
+import { artifactRoutes } from '../artifacts/artifact.routes.js';
+import { runControlRoutes } from '../runs/run-control.routes.js';
+import { BackgroundJobs } from '../schedules/background-jobs.js';
+import { organizationRoutes } from '../organizations/organization.routes.js';
+import { sessionRoutes } from '../accounts/session.routes.js';
+import { memberRoutes } from '../accounts/member.routes.js';
+import { apiKeyRoutes } from '../api-keys/api-key.routes.js';
+import { auditRoutes } from '../audit/audit.routes.js';
+
+export const SHARED_SCHEMAS = [
+  ErrorBody,
+  Organization,
+  Integration,
+  SyncUser,
+  Run,
+  Action,
+  Issue,
+  CallSummary,
+  Call,
+  Artifact,
+  SessionInfo,
+  Member,
+  ApiKey,
+];
+
+export interface BuildAppOptions {
+  engine: Engine;
+  authenticator?: Authenticator;
+  logger?: FastifyServerOptions['logger'];
+  /** Scheduler and stale-run reaping on a timer (default: as configured). Tests drive them by hand. */
+  backgroundJobs?: boolean;
+}
+
+/** The whole HTTP application, ready to `listen()` or `inject()`. */
+export async function buildApp(config: Config, options: BuildAppOptions): Promise<App & { services: Services; jobs: BackgroundJobs }> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
+
+  const services = createServices(options.engine, config);
+  const authenticator =
+    options.authenticator ??
+    createAuthenticator({ bootstrapToken: config.bootstrapToken, accounts: services.accounts, apiKeys: services.apiKeys });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}; see /docs.` },
+    }),
+  );
+  registerNdjson(app);
+  await registerSecurity(app, config);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Synctrail API',
+        version: '1',
+        description: 'Records, explains and controls the synchronizations and API calls of data integrations.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  // A POST with no body (e.g. `/sync`, `/lease`) means "no options": validate it as `{}`.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
+  });
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public || !request.url.startsWith('/api/')) return;
+    request.access = await authenticator.authenticate(request);
+  });
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    const ready = await options.engine.ping().catch(() => false);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'storage unavailable' });
+  });
+  app.get(
+    '/api/v1/openapi.json',
+    { config: { public: true }, schema: { hide: true, response: { 200: Type.Unknown() } } },
+    async () => app.swagger(),
+  );
+
+  runRoutes(app, services, config.batchMaxBytes);
+  callRoutes(app, services, config.batchMaxBytes);
+  artifactRoutes(app, services, config);
+  runControlRoutes(app, services);
+  organizationRoutes(app, services);
+  sessionRoutes(app, services);
+  memberRoutes(app, services);
+  apiKeyRoutes(app, services);
+  auditRoutes(app, services);
+
+  const jobs = new BackgroundJobs(
+    services.scheduler,
+    services.runControl,
+    services.housekeeping,
+    config.schedulerIntervalMs,
+    app.log,
+  );
+  if (config.backgroundJobs && options.backgroundJobs !== false) app.addHook('onReady', async () => jobs.start());
+  app.addHook('onClose', async () => jobs.stop());
+  return Object.assign(app, { services, jobs });
+}

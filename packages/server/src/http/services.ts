@@ -1,0 +1,41 @@
+import type { Config } from '../config.js';
+import type { Engine } from '../storage/engine.js';
+import { OrganizationService } from '../organizations/organization.service.js';
+import { IntegrationService } from '../integrations/integration.service.js';
+import { UserService } from '../users/user.service.js';
+import { IssueService } from '../issues/issue.service.js';
+import { RunService } from '../runs/run.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { ArtifactService } from '../artifacts/artifact.service.js';
+import { RunControlService } from '../runs/run-control.service.js';
+import { Scheduler } from '../schedules/scheduler.js';
+import { AccountService } from '../accounts/account.service.js';
+import { ApiKeyService } from '../api-keys/api-key.service.js';
+import { HousekeepingService } from '../housekeeping/housekeeping.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { CallService } from '../calls/call.service.js';
+
+/** Every service, wired once per app. */
+export function createServices(engine: Engine, config: Config) {
+  const organizations = new OrganizationService(engine);
+  const integrations = new IntegrationService(engine, organizations);
+  const users = new UserService(engine, organizations);
+  const issues = new IssueService(engine, users);
+  const runs = new RunService(engine, integrations, users, issues);
+  const idempotency = new IdempotencyService(engine);
+  const calls = new CallService(engine);
+  const artifacts = new ArtifactService(engine, runs, idempotency, config.artifactMaxBytes);
+  const runControl = new RunControlService(engine, runs, integrations, users, {
+    staleRunTimeoutMs: config.staleRunTimeoutMs,
+  });
+  const scheduler = new Scheduler(engine, integrations, runControl);
+  const accounts = new AccountService(engine, organizations, config.sessionTtlMs);
+  const apiKeys = new ApiKeyService(engine, organizations);
+  const housekeeping = new HousekeepingService(engine, {
+    idempotencyTtlMs: config.idempotencyTtlMs,
+    abandonedUploadMs: 24 * 3600 * 1000,
+  });
+  return { engine, config, organizations, integrations, users, issues, runs, idempotency, artifacts, runControl, scheduler, accounts, apiKeys, housekeeping, calls, audit: new AuditService(engine) };
+}
+
+export type Services = ReturnType<typeof createServices>;

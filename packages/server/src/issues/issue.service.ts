@@ -1,0 +1,105 @@
+import { v7 as uuidv7 } from 'uuid';
+import { ISSUE_STATE, type Issue, type IssueListQuery, type Page } from '@synctrail/types';
+import type { Access } from '../auth/access.js';
+import type { Engine } from '../storage/engine.js';
+import { parseList } from '../shared/filters.js';
+import type { UserService } from '../users/user.service.js';
+import type { ActionRecord } from '../actions/action.repository.js';
+import { IssueRepository } from './issue.repository.js';
+
+/** Identity of a synced object: its type, where it comes from, and where it goes. */
+export function objectKeyOf(a: ActionRecord): string {
+  return `${a.objectType ?? ''}|${a.sourceSystem}:${a.sourceId ?? a.sourceName ?? ''}|${a.targetSystem}`;
+}
+
+export class IssueService {
+  readonly repository: IssueRepository;
+
+  constructor(
+    engine: Engine,
+    private readonly users: UserService,
+  ) {
+    this.repository = new IssueRepository(engine);
+  }
+
+  async listForUser(access: Access, userId: string, query: IssueListQuery): Promise<Page<Issue>> {
+    await this.users.get(access, userId, 'read');
+    const codes = parseList('errorCode', query.errorCode, ['0', '1', '2', '3']);
+    return this.repository.listForUser(
+      userId,
+      {
+        states: parseList('state', query.state, ISSUE_STATE),
+        errorCodes: codes?.map(Number),
+        objectTypes: parseList('objectType', query.objectType),
+      },
+      { limit: query.limit ?? 50, cursor: query.cursor, sort: query.sort ?? 'desc' },
+    );
+  }
+
+  /**
+   * Applies a batch of a user's run to their issues, in order: an ERROR action opens an issue for
+   * its object and operation (or counts it again); an OK action on the object resolves its open
+   * issues. Runs inside the batch's transaction. Returns how many issues the batch opened or saw again.
+   */
+  async recordBatch(
+    run: { id: string; organizationId: string; userId: string },
+    actions: readonly ActionRecord[],
+  ): Promise<number> {
+    const relevant = actions.filter((a) => a.status === 'ERROR' || a.status === 'OK');
+    if (relevant.length === 0) return 0;
+    const keys = [...new Set(relevant.map(objectKeyOf))];
+    const open = new Map<string, string>();
+    for (const ref of await this.repository.findOpen(run.userId, keys)) {
+      open.set(`${ref.objectKey}#${ref.operation}`, ref.id);
+    }
+    const touched = new Set<string>();
+    const toResolve = new Set<string>();
+    for (const a of relevant) {
+      const key = objectKeyOf(a);
+      if (a.status === 'OK') {
+        for (const [openKey, id] of open) {
+          if (openKey.startsWith(`${key}#`)) {
+            toResolve.add(id);
+            open.delete(openKey);
+          }
+        }
+        continue;
+      }
+      const operation = a.action === 'NONE' ? 'SYNC' : a.action;
+      const existing = open.get(`${key}#${operation}`);
+      const seen = {
+        at: a.at,
+        runId: run.id,
+        errorCode: a.errorCode ?? 1,
+        errorText: a.message,
+        objectName: a.sourceName ?? a.targetName,
+      };
+      if (existing) {
+        toResolve.delete(existing);
+        await this.repository.recordAgain(existing, seen);
+        touched.add(existing);
+      } else {
+        const id = uuidv7();
+        await this.repository.insert({
+          id,
+          organizationId: run.organizationId,
+          userId: run.userId,
+          objectKey: key,
+          objectType: a.objectType,
+          objectId: a.sourceId ?? a.targetId,
+          objectName: seen.objectName,
+          direction: `${a.sourceSystem} → ${a.targetSystem}`,
+          operation,
+          errorCode: seen.errorCode,
+          errorText: seen.errorText,
+          at: a.at,
+          runId: run.id,
+        });
+        open.set(`${key}#${operation}`, id);
+        touched.add(id);
+      }
+    }
+    if (toResolve.size > 0) await this.repository.resolve([...toResolve], new Date());
+    return touched.size;
+  }
+}

@@ -1,0 +1,204 @@
+import { Type } from '@sinclair/typebox';
+import {
+  Integration,
+  IntegrationCreate,
+  IntegrationListQuery,
+  IntegrationPatch,
+  Issue,
+  IssueListQuery,
+  Organization,
+  OrganizationCreate,
+  OrganizationListQuery,
+  OrganizationPatch,
+  Page,
+  SyncUser,
+  SyncUserListQuery,
+  SyncUserPatch,
+  SyncUserUpsert,
+} from '@synctrail/types';
+import type { App } from '../http/app-types.js';
+import type { Services } from '../http/services.js';
+import { sendIdempotent } from '../http/idempotent.js';
+import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
+
+const OrganizationRef = Type.Ref(Organization);
+const IntegrationRef = Type.Ref(Integration);
+const SyncUserRef = Type.Ref(SyncUser);
+
+/** Organizations, their integrations and their sync users (the third seed's admin panel). */
+export function organizationRoutes(app: App, s: Services) {
+  app.get(
+    '/api/v1/organizations',
+    {
+      schema: {
+        tags: ['organizations'],
+        summary: 'List organizations',
+        querystring: OrganizationListQuery,
+        response: { 200: Page(OrganizationRef), ...READ_ERRORS },
+      },
+    },
+    (req) => s.organizations.list(req.access, req.query),
+  );
+  app.post(
+    '/api/v1/organizations',
+    {
+      schema: {
+        tags: ['organizations'],
+        summary: 'Create an organization',
+        body: OrganizationCreate,
+        response: { 201: OrganizationRef, ...WRITE_ERRORS },
+      },
+    },
+    (req, reply) =>
+      sendIdempotent(s, req, reply, async () => ({
+        statusCode: 201,
+        body: await s.organizations.create(req.access, req.body),
+      })),
+  );
+  app.get(
+    '/api/v1/organizations/:id',
+    {
+      schema: {
+        tags: ['organizations'],
+        summary: 'Get an organization',
+        params: IdParams,
+        response: { 200: OrganizationRef, ...READ_ERRORS },
+      },
+    },
+    (req) => s.organizations.get(req.access, req.params.id, 'read'),
+  );
+  app.patch(
+    '/api/v1/organizations/:id',
+    {
+      schema: {
+        tags: ['organizations'],
+        summary: 'Rename an organization or enable / disable its sync',
+        params: IdParams,
+        body: OrganizationPatch,
+        response: { 200: OrganizationRef, ...WRITE_ERRORS },
+      },
+    },
+    (req) => s.organizations.update(req.access, req.params.id, req.body),
+  );
+
+  app.get(
+    '/api/v1/organizations/:id/integrations',
+    {
+      schema: {
+        tags: ['integrations'],
+        summary: "List an organization's integrations",
+        params: IdParams,
+        querystring: IntegrationListQuery,
+        response: { 200: Page(IntegrationRef), ...READ_ERRORS },
+      },
+    },
+    (req) => s.integrations.list(req.access, req.params.id, req.query),
+  );
+  app.post(
+    '/api/v1/organizations/:id/integrations',
+    {
+      schema: {
+        tags: ['integrations'],
+        summary: 'Create an integration',
+        params: IdParams,
+        body: IntegrationCreate,
+        response: { 201: IntegrationRef, ...WRITE_ERRORS },
+      },
+    },
+    (req, reply) =>
+      sendIdempotent(s, req, reply, async () => ({
+        statusCode: 201,
+        body: await s.integrations.create(req.access, req.params.id, req.body),
+      })),
+  );
+  app.get(
+    '/api/v1/integrations/:id',
+    {
+      schema: {
+        tags: ['integrations'],
+        summary: 'Get an integration',
+        params: IdParams,
+        response: { 200: IntegrationRef, ...READ_ERRORS },
+      },
+    },
+    (req) => s.integrations.get(req.access, req.params.id, 'read'),
+  );
+  app.patch(
+    '/api/v1/integrations/:id',
+    {
+      schema: {
+        tags: ['integrations'],
+        summary: 'Change an integration (status, schedule, capabilities, configuration)',
+        params: IdParams,
+        body: IntegrationPatch,
+        response: { 200: IntegrationRef, ...WRITE_ERRORS },
+      },
+    },
+    (req) => s.integrations.update(req.access, req.params.id, req.body),
+  );
+
+  app.get(
+    '/api/v1/organizations/:id/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "List an organization's sync users",
+        params: IdParams,
+        querystring: SyncUserListQuery,
+        response: { 200: Page(SyncUserRef), ...READ_ERRORS },
+      },
+    },
+    (req) => s.users.list(req.access, req.params.id, req.query),
+  );
+  app.post(
+    '/api/v1/organizations/:id/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Create a sync user, or update the one with the same externalId',
+        description: 'Answers 201 when the user was created, 200 when an existing one was updated.',
+        params: IdParams,
+        body: SyncUserUpsert,
+        response: { 200: SyncUserRef, 201: SyncUserRef, ...WRITE_ERRORS },
+      },
+    },
+    (req, reply) =>
+      sendIdempotent(s, req, reply, async () => {
+        const { user, created } = await s.users.upsert(req.access, req.params.id, req.body);
+        return { statusCode: created ? 201 : 200, body: user };
+      }),
+  );
+  app.get(
+    '/api/v1/users/:id',
+    {
+      schema: { tags: ['users'], summary: 'Get a sync user', params: IdParams, response: { 200: SyncUserRef, ...READ_ERRORS } },
+    },
+    (req) => s.users.get(req.access, req.params.id, 'read'),
+  );
+  app.patch(
+    '/api/v1/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Change a sync user (e.g. disable sync)',
+        params: IdParams,
+        body: SyncUserPatch,
+        response: { 200: SyncUserRef, ...WRITE_ERRORS },
+      },
+    },
+    (req) => s.users.update(req.access, req.params.id, req.body),
+  );
+  app.get(
+    '/api/v1/users/:id/issues',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "A sync user's issues",
+        params: IdParams,
+        querystring: IssueListQuery,
+        response: { 200: Page(Type.Ref(Issue)), ...READ_ERRORS },
+      },
+    },
+    (req) => s.issues.listForUser(req.access, req.params.id, req.query),
+  );
+}

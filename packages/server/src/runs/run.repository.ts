@@ -1,0 +1,225 @@
+import { sql, type Selectable } from 'kysely';
+import type { Page, Run, RunProgress, SortOrder, SyncStatus } from '@synctrail/types';
+import type { Engine } from '../storage/engine.js';
+import type { RunsTable } from '../storage/database.js';
+import { fromJson, toIso, toIsoOrNull, toJsonOrNull } from '../storage/row-values.js';
+import { afterPosition, inOrganizations } from '../storage/query-helpers.js';
+import { decodeCursor, toPage } from '../shared/cursor.js';
+
+type RunRow = Selectable<RunsTable>;
+
+export function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    integrationId: row.integration_id,
+    integrationType: row.integration_type,
+    userId: row.user_id,
+    name: row.name,
+    trigger: row.trigger,
+    progress: row.progress as RunProgress,
+    status: row.status as SyncStatus,
+    requestedAt: toIso(row.requested_at),
+    startedAt: toIsoOrNull(row.started_at),
+    finishedAt: toIsoOrNull(row.finished_at),
+    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+    lastHeartbeatAt: toIsoOrNull(row.last_heartbeat_at),
+    counters: {
+      processed: row.processed,
+      creates: row.creates,
+      updates: row.updates,
+      deletes: row.deletes,
+      warnings: row.warnings,
+      errors: row.errors,
+      objects: row.objects,
+      changes: row.changes,
+      failures: row.failures,
+      conflicts: row.conflicts,
+      issues: row.issues,
+    },
+    errorSource: row.error_source,
+    errorCategory: row.error_category,
+    exception: row.exception,
+    objectReport: row.object_report === null ? null : fromJson<Record<string, unknown>>(row.object_report),
+    requestedBy: row.requested_by,
+    leaseOwner: row.lease_owner,
+    cancelRequestedBy: row.cancel_requested_by,
+    cancelRequestedAt: toIsoOrNull(row.cancel_requested_at),
+  };
+}
+
+export interface NewRun {
+  id: string;
+  organizationId: string;
+  integrationId: string;
+  integrationType: string;
+  userId: string | null;
+  name: string | null;
+  trigger: string;
+  progress: RunProgress;
+  requestedAt: Date;
+  startedAt: Date | null;
+  requestedBy: string;
+}
+
+/** Fields a connector or an administrator may change on a run. */
+export interface RunChanges {
+  progress?: RunProgress;
+  name?: string | null;
+  startedAt?: Date | null;
+  finishedAt?: Date | null;
+  durationMs?: number | null;
+  lastHeartbeatAt?: Date;
+  objects?: number;
+  changes?: number;
+  failures?: number;
+  conflicts?: number;
+  errorSource?: string | null;
+  errorCategory?: string | null;
+  exception?: string | null;
+  objectReport?: Record<string, unknown> | null;
+  leaseOwner?: string | null;
+  cancelRequestedBy?: string | null;
+  cancelRequestedAt?: Date | null;
+}
+
+/** What one batch of actions adds to a run. */
+export interface BatchTally {
+  processed: number;
+  creates: number;
+  updates: number;
+  deletes: number;
+  warnings: number;
+  errors: number;
+  issues: number;
+  /** The most severe status in the batch. */
+  status: SyncStatus;
+}
+
+export interface RunListFilters {
+  organizations: 'all' | readonly string[];
+  integrationIds?: string[] | undefined;
+  integrationTypes?: string[] | undefined;
+  userIds?: string[] | undefined;
+  names?: string[] | undefined;
+  triggers?: string[] | undefined;
+  progress?: string[] | undefined;
+  statuses?: string[] | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+const SEVERITY_SQL = sql<number>`case status when 'ERROR' then 3 when 'WARNING' then 2 when 'INFO' then 1 else 0 end`;
+const SEVERITY: Record<SyncStatus, number> = { OK: 0, INFO: 1, WARNING: 2, ERROR: 3 };
+
+export class RunRepository {
+  constructor(private readonly engine: Engine) {}
+
+  async insert(run: NewRun): Promise<void> {
+    await this.engine.db
+      .insertInto('runs')
+      .values({
+        id: run.id,
+        organization_id: run.organizationId,
+        integration_id: run.integrationId,
+        integration_type: run.integrationType,
+        user_id: run.userId,
+        name: run.name,
+        trigger: run.trigger,
+        progress: run.progress,
+        status: 'OK',
+        requested_at: run.requestedAt,
+        started_at: run.startedAt,
+        requested_by: run.requestedBy,
+      })
+      .execute();
+  }
+
+  async findById(id: string): Promise<Run | undefined> {
+    const row = await this.engine.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRun(row);
+  }
+
+  async update(id: string, c: RunChanges): Promise<Run | undefined> {
+    const set = {
+      ...(c.progress !== undefined ? { progress: c.progress } : {}),
+      ...(c.name !== undefined ? { name: c.name } : {}),
+      ...(c.startedAt !== undefined ? { started_at: c.startedAt } : {}),
+      ...(c.finishedAt !== undefined ? { finished_at: c.finishedAt } : {}),
+      ...(c.durationMs !== undefined ? { duration_ms: c.durationMs } : {}),
+      ...(c.lastHeartbeatAt !== undefined ? { last_heartbeat_at: c.lastHeartbeatAt } : {}),
+      ...(c.objects !== undefined ? { objects: c.objects } : {}),
+      ...(c.changes !== undefined ? { changes: c.changes } : {}),
+      ...(c.failures !== undefined ? { failures: c.failures } : {}),
+      ...(c.conflicts !== undefined ? { conflicts: c.conflicts } : {}),
+      ...(c.errorSource !== undefined ? { error_source: c.errorSource } : {}),
+      ...(c.errorCategory !== undefined ? { error_category: c.errorCategory } : {}),
+      ...(c.exception !== undefined ? { exception: c.exception } : {}),
+      ...(c.objectReport !== undefined ? { object_report: toJsonOrNull(c.objectReport) } : {}),
+      ...(c.leaseOwner !== undefined ? { lease_owner: c.leaseOwner } : {}),
+      ...(c.cancelRequestedBy !== undefined ? { cancel_requested_by: c.cancelRequestedBy } : {}),
+      ...(c.cancelRequestedAt !== undefined ? { cancel_requested_at: c.cancelRequestedAt } : {}),
+    };
+    if (Object.keys(set).length === 0) return this.findById(id);
+    const row = await this.engine.db
+      .updateTable('runs')
+      .set(set)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toRun(row);
+  }
+
+  /**
+   * Adds a batch's tally to a run that is not final, in one statement (which also serializes
+   * concurrent batches of the same run on PostgreSQL). A PENDING run starts. Returns undefined when
+   * the run is final.
+   */
+  async addBatch(id: string, tally: BatchTally, now: Date): Promise<Run | undefined> {
+    const rank = SEVERITY[tally.status];
+    const row = await this.engine.db
+      .updateTable('runs')
+      .set((eb) => ({
+        processed: eb('processed', '+', tally.processed),
+        creates: eb('creates', '+', tally.creates),
+        updates: eb('updates', '+', tally.updates),
+        deletes: eb('deletes', '+', tally.deletes),
+        warnings: eb('warnings', '+', tally.warnings),
+        errors: eb('errors', '+', tally.errors),
+        issues: eb('issues', '+', tally.issues),
+        status: sql<string>`case when ${rank} > ${SEVERITY_SQL} then ${tally.status} else status end`,
+        progress: sql<string>`case when progress = 'PENDING' then 'RUNNING' else progress end`,
+        started_at: sql<Date>`coalesce(started_at, ${now})`,
+      }))
+      .where('id', '=', id)
+      .where('progress', 'not in', ['FINISHED', 'ABORTED'])
+      .returningAll()
+      .executeTakeFirst();
+    return row && toRun(row);
+  }
+
+  async list(filters: RunListFilters, page: { limit: number; cursor?: string | undefined; sort: SortOrder }) {
+    let qb = this.engine.db
+      .selectFrom('runs')
+      .selectAll()
+      .where(inOrganizations('organization_id', filters.organizations))
+      .orderBy('requested_at', page.sort)
+      .orderBy('id', page.sort)
+      .limit(page.limit + 1);
+    if (filters.integrationIds) qb = qb.where('integration_id', 'in', filters.integrationIds);
+    if (filters.integrationTypes) qb = qb.where('integration_type', 'in', filters.integrationTypes);
+    if (filters.userIds) qb = qb.where('user_id', 'in', filters.userIds);
+    if (filters.names) qb = qb.where('name', 'in', filters.names);
+    if (filters.triggers) qb = qb.where('trigger', 'in', filters.triggers);
+    if (filters.progress) qb = qb.where('progress', 'in', filters.progress);
+    if (filters.statuses) qb = qb.where('status', 'in', filters.statuses);
+    if (filters.from) qb = qb.where('requested_at', '>=', filters.from);
+    if (filters.to) qb = qb.where('requested_at', '<', filters.to);
+    if (page.cursor) {
+      const position = decodeCursor(page.cursor);
+      qb = qb.where((eb) => afterPosition(eb, 'requested_at', 'id', position, page.sort, true));
+    }
+    const items = (await qb.execute()).map(toRun);
+    return toPage(items, page.limit, (r) => ({ key: Date.parse(r.requestedAt), id: r.id })) as Page<Run>;
+  }
+}

@@ -1,0 +1,152 @@
+import { Type } from '@sinclair/typebox';
+import {
+  Action,
+  ActionBatch,
+  ActionBatchResult,
+  ActionListQuery,
+  HeartbeatResult,
+  Page,
+  Run,
+  RunCreate,
+  RunListQuery,
+  RunPatch,
+} from '@synctrail/types';
+import type { App } from '../http/app-types.js';
+import type { Services } from '../http/services.js';
+import { sendIdempotent } from '../http/idempotent.js';
+import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
+
+const RunRef = Type.Ref(Run);
+const RunPage = Page(RunRef);
+
+export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
+  app.get(
+    '/api/v1/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'List sync runs',
+        description: 'Newest first by default. Filters take several values, comma-separated.',
+        querystring: RunListQuery,
+        response: { 200: RunPage, ...READ_ERRORS },
+      },
+    },
+    (req) => s.runs.list(req.access, req.query),
+  );
+
+  app.get(
+    '/api/v1/runs/:id',
+    { schema: { tags: ['runs'], summary: 'Get a run', params: IdParams, response: { 200: RunRef, ...READ_ERRORS } } },
+    (req) => s.runs.get(req.access, req.params.id, 'read'),
+  );
+
+  app.post(
+    '/api/v1/runs',
+    {
+      bodyLimit: batchMaxBytes,
+      schema: {
+        tags: ['runs'],
+        summary: 'Start a run, or report a whole finished one',
+        body: RunCreate,
+        response: { 201: RunRef, ...WRITE_ERRORS },
+      },
+    },
+    (req, reply) =>
+      sendIdempotent(s, req, reply, async () => ({ statusCode: 201, body: await s.runs.create(req.access, req.body) })),
+  );
+
+  app.patch(
+    '/api/v1/runs/:id',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'Report progress, counters, errors; finish',
+        params: IdParams,
+        body: RunPatch,
+        response: { 200: RunRef, ...WRITE_ERRORS },
+      },
+    },
+    (req, reply) =>
+      sendIdempotent(s, req, reply, async () => ({
+        statusCode: 200,
+        body: await s.runs.patch(req.access, req.params.id, req.body),
+      })),
+  );
+
+  app.post(
+    '/api/v1/runs/:id/actions',
+    {
+      bodyLimit: batchMaxBytes,
+      schema: {
+        tags: ['runs'],
+        summary: 'Append a batch of actions',
+        description: 'A JSON array, or NDJSON (`application/x-ndjson`): up to 10,000 actions per request.',
+        params: IdParams,
+        body: ActionBatch,
+        response: { 201: ActionBatchResult, ...WRITE_ERRORS },
+      },
+    },
+    (req, reply) =>
+      sendIdempotent(s, req, reply, async () => ({
+        statusCode: 201,
+        body: await s.runs.appendActions(req.access, req.params.id, req.body),
+      })),
+  );
+
+  app.get(
+    '/api/v1/runs/:id/actions',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: "List a run's actions",
+        description: 'In the order they were reported (oldest first by default).',
+        params: IdParams,
+        querystring: ActionListQuery,
+        response: { 200: Page(Type.Ref(Action)), ...READ_ERRORS },
+      },
+    },
+    (req) => s.runs.listActions(req.access, req.params.id, req.query),
+  );
+
+  app.post(
+    '/api/v1/runs/:id/heartbeat',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'Tell Synctrail the connector is alive',
+        description: 'The answer says whether an administrator asked the run to stop.',
+        params: IdParams,
+        response: { 200: HeartbeatResult, ...WRITE_ERRORS },
+      },
+    },
+    (req) => s.runs.heartbeat(req.access, req.params.id),
+  );
+
+  app.get(
+    '/api/v1/organizations/:id/runs',
+    {
+      schema: {
+        tags: ['organizations'],
+        summary: "Statistics: all sessions of an organization's users",
+        params: IdParams,
+        querystring: RunListQuery,
+        response: { 200: RunPage, ...READ_ERRORS },
+      },
+    },
+    (req) => s.runs.listForOrganization(req.access, req.params.id, req.query),
+  );
+
+  app.get(
+    '/api/v1/users/:id/runs',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "A sync user's sessions",
+        params: IdParams,
+        querystring: RunListQuery,
+        response: { 200: RunPage, ...READ_ERRORS },
+      },
+    },
+    (req) => s.runs.listForUser(req.access, req.params.id, req.query),
+  );
+}

@@ -1,0 +1,44 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Database } from './database.js';
+
+export type EngineKind = 'sqlite' | 'postgres';
+
+/** Column types each engine uses for the portable kinds of value in migrations. */
+export interface ColumnTypes {
+  id: 'uuid' | 'text';
+  time: 'timestamptz' | 'integer';
+  json: 'jsonb' | 'text';
+  bool: 'boolean' | 'integer';
+  bytes: 'bytea' | 'blob';
+  /** An auto-incrementing 64-bit key. */
+  serial: 'bigserial' | 'integer';
+}
+
+/** Tables that take bulk loads through `bulkInsert`. */
+export type BulkTable = 'actions' | 'calls';
+
+/**
+ * The one seam between Synctrail and a storage engine. Everything above it is engine-agnostic:
+ * repositories use `db` (which is the current transaction inside `transaction()`), the portable
+ * `likeOperator`, and `bulkInsert` for big batches.
+ */
+export interface Engine {
+  readonly kind: EngineKind;
+  readonly types: ColumnTypes;
+  /** `ilike` on PostgreSQL, `like` on SQLite (already case-insensitive for ASCII). */
+  readonly likeOperator: 'like' | 'ilike';
+  /** The current transaction when called inside `transaction()`, the pool otherwise. */
+  readonly db: Kysely<Database>;
+  /** Runs `fn` in a transaction; nested calls join the outer one. */
+  transaction<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Loads rows fast into `table` inside the current transaction (COPY / prepared inserts). */
+  bulkInsert(table: BulkTable, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  /**
+   * Locks the selected rows until the transaction ends: `FOR UPDATE` (`skip`: `SKIP LOCKED`, so
+   * concurrent callers take different rows). A no-op on SQLite, whose writers are serialized.
+   */
+  lockRows<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, mode: 'wait' | 'skip'): QB;
+  /** Whether the engine answers a trivial query (readiness). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Engine } from './engine.js';
+import * as m0001 from './migrations/0001-initial.js';
+import * as m0002 from './migrations/0002-run-control.js';
+import * as m0004 from './migrations/0004-audit.js';
+import * as m0005 from './migrations/0005-accounts.js';
+import * as m0006 from './migrations/0006-housekeeping.js';
+
+/** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
+const MIGRATIONS = { '0001-initial': m0001, '0002-run-control': m0002, '0004-audit': m0004, '0005-accounts': m0005, '0006-housekeeping': m0006 } as const;
+
+class EngineMigrationProvider implements MigrationProvider {
+  constructor(private readonly engine: Engine) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const types = this.engine.types;
+    return Object.fromEntries(
+      Object.entries(MIGRATIONS).map(([name, migration]) => [name, { up: (db) => migration.up(db, types) }]),
+    );
+  }
+}
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateToLatest(engine: Engine): Promise<string[]> {
+  const migrator = new Migrator({
+    db: engine.db,
+    provider: new EngineMigrationProvider(engine),
+    migrationTableName: 'synctrail_migrations',
+    migrationLockTableName: 'synctrail_migrations_lock',
+  });
+  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationError(`migration ${failed} failed`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

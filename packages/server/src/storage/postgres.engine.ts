@@ -1,0 +1,110 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Kysely, PostgresDialect, type PostgresPool, type SelectQueryBuilder } from 'kysely';
+import type { Database } from './database.js';
+import type { BulkTable, ColumnTypes, Engine } from './engine.js';
+
+// COUNT(*) and bigserial come back as int8; our counts fit comfortably in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+interface TxContext {
+  db: Kysely<Database>;
+  client: pg.PoolClient;
+}
+
+/** A pool of one: lets a Kysely instance run on the client that holds our transaction. */
+function singleClientPool(client: pg.PoolClient): PostgresPool {
+  return {
+    connect: async () => ({ query: client.query.bind(client) as never, release: () => undefined }),
+    end: async () => undefined,
+  };
+}
+
+/** One value in COPY's text format. */
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return text.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+}
+
+export interface PostgresEngineOptions {
+  connectionString: string;
+  poolSize?: number;
+}
+
+export class PostgresEngine implements Engine {
+  readonly kind = 'postgres' as const;
+  readonly likeOperator = 'ilike' as const;
+  readonly types: ColumnTypes = {
+    id: 'uuid',
+    time: 'timestamptz',
+    json: 'jsonb',
+    bool: 'boolean',
+    bytes: 'bytea',
+    serial: 'bigserial',
+  };
+  readonly pool: pg.Pool;
+  readonly #base: Kysely<Database>;
+  readonly #tx = new AsyncLocalStorage<TxContext>();
+
+  constructor(options: PostgresEngineOptions) {
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    // An idle client losing its connection must not take the process down; the next query reconnects.
+    this.pool.on('error', () => undefined);
+    this.#base = new Kysely<Database>({ dialect: new PostgresDialect({ pool: this.pool }) });
+  }
+
+  get db(): Kysely<Database> {
+    return this.#tx.getStore()?.db ?? this.#base;
+  }
+
+  async transaction<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const current = this.#tx.getStore();
+    if (current) return fn(current.db);
+    const client = await this.pool.connect();
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) });
+    let broken: unknown;
+    try {
+      await client.query('begin');
+      const result = await this.#tx.run({ db, client }, () => fn(db));
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('rollback');
+      } catch (rollbackError) {
+        broken = rollbackError;
+      }
+      throw error;
+    } finally {
+      // A client whose rollback failed is in an unknown state: destroy it rather than reuse it.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  async bulkInsert(table: BulkTable, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+    const context = this.#tx.getStore();
+    if (!context) throw new Error('bulkInsert must run inside a transaction');
+    if (rows.length === 0) return;
+    const copy = context.client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+    const lines = rows.map((row) => row.map(copyValue).join('\t') + '\n');
+    await pipeline(Readable.from([lines.join('')]), copy);
+  }
+
+  lockRows<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, mode: 'wait' | 'skip'): QB {
+    const locked = qb.forUpdate();
+    return (mode === 'skip' ? locked.skipLocked() : locked) as QB;
+  }
+
+  async ping(): Promise<boolean> {
+    const result = await this.pool.query('select 1 as ok');
+    return result.rowCount === 1;
+  }
+
+  async close(): Promise<void> {
+    await this.#base.destroy();
+  }
+}

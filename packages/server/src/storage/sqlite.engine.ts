@@ -1,0 +1,103 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SelectQueryBuilder, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Database } from './database.js';
+import type { BulkTable, ColumnTypes, Engine } from './engine.js';
+
+/** better-sqlite3 binds only numbers, strings, bigints, buffers and null: convert the rest. */
+function bindable(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+function bindAll(params: readonly unknown[]): unknown[] {
+  return params.map(bindable);
+}
+
+/** Wraps a better-sqlite3 handle so that Kysely's parameters are converted on the way in. */
+function convertingDatabase(raw: BetterSqlite3.Database): SqliteDatabase {
+  return {
+    close: () => raw.close(),
+    prepare(sql: string): SqliteStatement {
+      const statement = raw.prepare(sql);
+      return {
+        reader: statement.reader,
+        all: (params) => statement.all(...bindAll(params)),
+        run: (params) => statement.run(...bindAll(params)),
+        iterate: (params) => statement.iterate(...bindAll(params)),
+      };
+    },
+  };
+}
+
+export interface SqliteEngineOptions {
+  /** A file path, or `:memory:`. */
+  file: string;
+}
+
+export class SqliteEngine implements Engine {
+  readonly kind = 'sqlite' as const;
+  readonly likeOperator = 'like' as const;
+  readonly types: ColumnTypes = {
+    id: 'text',
+    time: 'integer',
+    json: 'text',
+    bool: 'integer',
+    bytes: 'blob',
+    serial: 'integer',
+  };
+  readonly raw: BetterSqlite3.Database;
+  readonly #base: Kysely<Database>;
+  readonly #tx = new AsyncLocalStorage<Kysely<Database>>();
+  readonly #inserts = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(options: SqliteEngineOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.raw = new BetterSqlite3(options.file);
+    this.raw.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before the API acknowledges it.
+    this.raw.pragma('synchronous = FULL');
+    this.raw.pragma('foreign_keys = ON');
+    this.raw.pragma('busy_timeout = 5000');
+    this.#base = new Kysely<Database>({ dialect: new SqliteDialect({ database: convertingDatabase(this.raw) }) });
+  }
+
+  get db(): Kysely<Database> {
+    return this.#tx.getStore() ?? this.#base;
+  }
+
+  async transaction<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const current = this.#tx.getStore();
+    if (current) return fn(current);
+    return this.#base.transaction().execute((tx) => this.#tx.run(tx, () => fn(tx)));
+  }
+
+  async bulkInsert(table: BulkTable, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+    if (!this.#tx.getStore()) throw new Error('bulkInsert must run inside a transaction');
+    const key = `${table}(${columns.join(',')})`;
+    let statement = this.#inserts.get(key);
+    if (!statement) {
+      statement = this.raw.prepare(
+        `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+      );
+      this.#inserts.set(key, statement);
+    }
+    // The Kysely transaction holds the single connection, so these run inside it.
+    for (const row of rows) statement.run(...bindAll(row));
+  }
+
+  lockRows<QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB {
+    return qb;
+  }
+
+  async ping(): Promise<boolean> {
+    return this.raw.prepare('select 1 as ok').get() !== undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.#base.destroy();
+  }
+}

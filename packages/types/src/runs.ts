@@ -1,0 +1,206 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
+import { ACTION_KIND, RUN_PROGRESS, SYNC_STATUS, TRIGGER_PATTERN } from './enums.js';
+import { ListFilter, PageQuery } from './pagination.js';
+
+export const Trigger = Type.String({
+  pattern: TRIGGER_PATTERN,
+  description: '`FULL_SYNC_JOB`, `FULL_SYNC_MANUAL` or `<SYSTEM>_CHANGES` (partial sync).',
+});
+
+export const RunCounters = Type.Object({
+  processed: Type.Integer({ description: 'Actions received.' }),
+  creates: Type.Integer(),
+  updates: Type.Integer(),
+  deletes: Type.Integer(),
+  warnings: Type.Integer({ description: 'Actions with status WARNING.' }),
+  errors: Type.Integer({ description: 'Actions with status ERROR.' }),
+  objects: Type.Integer({ description: 'Objects synchronized (reported by the connector).' }),
+  changes: Type.Integer(),
+  failures: Type.Integer(),
+  conflicts: Type.Integer(),
+  issues: Type.Integer({ description: 'Issues opened or seen again by this run.' }),
+});
+export type RunCounters = Static<typeof RunCounters>;
+
+/** The counters a connector reports itself; the others are computed from actions. */
+export const ReportedCounters = Type.Object(
+  {
+    objects: Type.Optional(Type.Integer({ minimum: 0 })),
+    changes: Type.Optional(Type.Integer({ minimum: 0 })),
+    failures: Type.Optional(Type.Integer({ minimum: 0 })),
+    conflicts: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type ReportedCounters = Static<typeof ReportedCounters>;
+
+const ErrorSource = Type.String({
+  pattern: '^[A-Z][A-Z0-9_]{0,63}$',
+  description: '`UNKNOWN`, `CONNECTOR`, or the external system (e.g. `MICROSOFT_EXCHANGE`).',
+});
+
+export const Run = Type.Object(
+  {
+    id: Id,
+    organizationId: Id,
+    integrationId: Id,
+    integrationType: Type.String(),
+    userId: Nullable(Id),
+    name: Nullable(Type.String()),
+    trigger: Trigger,
+    progress: StringEnum(RUN_PROGRESS),
+    status: StringEnum(SYNC_STATUS),
+    requestedAt: Timestamp,
+    startedAt: Nullable(Timestamp),
+    finishedAt: Nullable(Timestamp),
+    durationMs: Nullable(Type.Integer()),
+    lastHeartbeatAt: Nullable(Timestamp),
+    counters: RunCounters,
+    errorSource: Nullable(Type.String()),
+    errorCategory: Nullable(Type.String()),
+    exception: Nullable(Type.String()),
+    objectReport: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    requestedBy: Nullable(
+      Type.String({ description: 'Who started it: an account or key, `schedule`, or `changes:<ORIGIN>`.' }),
+    ),
+    leaseOwner: Nullable(Type.String({ description: 'The connector instance that leased the run.' })),
+    cancelRequestedBy: Nullable(Type.String({ description: 'Who asked the run to stop.' })),
+    cancelRequestedAt: Nullable(Timestamp),
+  },
+  { $id: 'Run' },
+);
+export type Run = Static<typeof Run>;
+
+const Endpoint = Type.Object(
+  {
+    system: Type.String({ minLength: 1, maxLength: 100 }),
+    id: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    name: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  },
+  { additionalProperties: false },
+);
+
+/** One action as a connector reports it. */
+export const ActionInput = Type.Object(
+  {
+    at: Type.Optional(Timestamp),
+    source: Endpoint,
+    target: Endpoint,
+    objectType: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+    action: StringEnum(ACTION_KIND),
+    status: StringEnum(SYNC_STATUS),
+    message: Type.Optional(Nullable(Type.String({ maxLength: 100_000 }))),
+    details: Type.Optional(Type.Unknown({ description: 'Free JSON, e.g. the field-level diff.' })),
+    errorCode: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 3 }))),
+  },
+  { additionalProperties: false },
+);
+export type ActionInput = Static<typeof ActionInput>;
+
+export const MAX_ACTIONS_PER_BATCH = 10_000;
+
+export const ActionBatch = Type.Array(ActionInput, { maxItems: MAX_ACTIONS_PER_BATCH });
+
+export const Action = Type.Object(
+  {
+    runId: Id,
+    seq: Type.Integer({ description: 'Position of the action in its run, from 1.' }),
+    at: Timestamp,
+    source: Type.Object({ system: Type.String(), id: Nullable(Type.String()), name: Nullable(Type.String()) }),
+    target: Type.Object({ system: Type.String(), id: Nullable(Type.String()), name: Nullable(Type.String()) }),
+    objectType: Nullable(Type.String()),
+    action: StringEnum(ACTION_KIND),
+    status: StringEnum(SYNC_STATUS),
+    message: Nullable(Type.String()),
+    details: Type.Optional(Type.Unknown()),
+    errorCode: Nullable(Type.Integer()),
+  },
+  { $id: 'Action' },
+);
+export type Action = Static<typeof Action>;
+
+export const ActionBatchResult = Type.Object({
+  accepted: Type.Integer(),
+  firstSeq: Nullable(Type.Integer()),
+  run: Type.Ref('Run'),
+});
+export interface ActionBatchResult {
+  accepted: number;
+  firstSeq: number | null;
+  run: Run;
+}
+
+export const RunCreate = Type.Object(
+  {
+    integrationId: Id,
+    userId: Type.Optional(Nullable(Id)),
+    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    trigger: Type.Optional(Trigger),
+    startedAt: Type.Optional(Timestamp),
+    progress: Type.Optional(
+      StringEnum(['PENDING', 'RUNNING', 'FINISHED', 'ABORTED'] as const, {
+        description: 'RUNNING by default; FINISHED or ABORTED to report a whole run at once.',
+      }),
+    ),
+    finishedAt: Type.Optional(Timestamp),
+    counters: Type.Optional(ReportedCounters),
+    errorSource: Type.Optional(Nullable(ErrorSource)),
+    errorCategory: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    exception: Type.Optional(Nullable(Type.String({ maxLength: 100_000 }))),
+    objectReport: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
+    actions: Type.Optional(ActionBatch),
+  },
+  { additionalProperties: false },
+);
+export type RunCreate = Static<typeof RunCreate>;
+
+export const RunPatch = Type.Object(
+  {
+    progress: Type.Optional(StringEnum(RUN_PROGRESS)),
+    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    startedAt: Type.Optional(Timestamp),
+    finishedAt: Type.Optional(Timestamp),
+    counters: Type.Optional(ReportedCounters),
+    errorSource: Type.Optional(Nullable(ErrorSource)),
+    errorCategory: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    exception: Type.Optional(Nullable(Type.String({ maxLength: 100_000 }))),
+    objectReport: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type RunPatch = Static<typeof RunPatch>;
+
+export const HeartbeatResult = Type.Object({
+  progress: StringEnum(RUN_PROGRESS),
+  cancelRequested: Type.Boolean({ description: 'True when an administrator asked the run to stop.' }),
+});
+export type HeartbeatResult = Static<typeof HeartbeatResult>;
+
+const RunFilters = {
+  organizationId: ListFilter('Organization ids, comma-separated.'),
+  integrationId: ListFilter('Integration ids, comma-separated.'),
+  integrationType: ListFilter('Integration types, comma-separated.'),
+  userId: ListFilter('Sync user ids, comma-separated.'),
+  name: ListFilter('Run names, comma-separated (exact).'),
+  trigger: ListFilter('Triggers, comma-separated.'),
+  progress: ListFilter('PENDING, RUNNING, ABORTION_PENDING, ABORTED, FINISHED; comma-separated.'),
+  status: ListFilter('OK, INFO, WARNING, ERROR; comma-separated.'),
+  from: Type.Optional(Timestamp),
+  to: Type.Optional(Timestamp),
+};
+
+export const RunListQuery = Type.Object({ ...PageQuery, ...RunFilters }, { additionalProperties: false });
+export type RunListQuery = Static<typeof RunListQuery>;
+
+export const ActionListQuery = Type.Object(
+  {
+    ...PageQuery,
+    status: ListFilter('OK, INFO, WARNING, ERROR; comma-separated.'),
+    action: ListFilter('CREATE, UPDATE, DELETE, NONE; comma-separated.'),
+    objectType: ListFilter('Object types, comma-separated.'),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in object names, ids and message.' })),
+  },
+  { additionalProperties: false },
+);
+export type ActionListQuery = Static<typeof ActionListQuery>;
