@@ -70,6 +70,7 @@ export function auditHash(e: HashedAuditFields): string {
 
 // Lone surrogates cannot be stored as UTF-8 and NUL is refused by PostgreSQL text and jsonb: either
 // would come back different from what was hashed.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found here
 const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
 
 export function storableText(text: string): string {
