@@ -71,6 +71,8 @@ export interface Api {
 
 export interface TestContext {
   kind: EngineKind;
+  /** The configuration the app runs with (its data directory or database URL). */
+  config: Config;
   engine: Engine;
   app: Awaited<ReturnType<typeof buildApp>>;
   /** Calls the API in process as the operator (unless `authorization` is overridden). */
@@ -100,6 +102,7 @@ export async function startTestApp(kind: EngineKind, overrides: Partial<Config> 
   };
   return {
     kind,
+    config: database.config,
     engine,
     app,
     api,

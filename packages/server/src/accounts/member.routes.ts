@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Member, MemberCreate } from '@synctrail/types';
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
+import { audited } from '../audit/audit-request.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
 
 const MemberRef = Type.Ref(Member);
@@ -31,11 +32,25 @@ export function memberRoutes(app: App, s: Services) {
         response: { 201: MemberRef, ...WRITE_ERRORS },
       },
     },
-    async (req, reply) => reply.status(201).send(await s.accounts.addMember(req.access, req.params.id, req.body)),
+    async (req, reply) => {
+      const member = await audited(
+        s,
+        req,
+        () => s.accounts.addMember(req.access, req.params.id, req.body),
+        (m) => ({ action: 'member.add', organizationId: m.organizationId, target: `member:${m.id}`, details: { email: m.email, role: m.role } }),
+      );
+      return reply.status(201).send(member);
+    },
   );
   app.delete(
     '/api/v1/members/:id',
     { schema: { tags: ['members'], summary: 'Remove a member', params: IdParams, response: { 200: MemberRef, ...WRITE_ERRORS } } },
-    (req) => s.accounts.removeMember(req.access, req.params.id),
+    (req) =>
+      audited(
+        s,
+        req,
+        () => s.accounts.removeMember(req.access, req.params.id),
+        (m) => ({ action: 'member.remove', organizationId: m.organizationId, target: `member:${m.id}`, details: { email: m.email, role: m.role } }),
+      ),
   );
 }

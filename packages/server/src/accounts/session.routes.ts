@@ -5,6 +5,7 @@ import type { Services } from '../http/services.js';
 import { SESSION_COOKIE } from '../http/auth.js';
 import { AppError } from '../http/errors.js';
 import { READ_ERRORS, errors } from '../http/route-schemas.js';
+import { recordAudit } from '../audit/audit-request.js';
 
 /** Console sign-in: `POST` sets the session cookie, `GET` says who is signed in, `DELETE` signs out. */
 export function sessionRoutes(app: App, s: Services) {
@@ -22,7 +23,21 @@ export function sessionRoutes(app: App, s: Services) {
       },
     },
     async (req, reply) => {
-      const signedIn = await s.accounts.signIn(req.body.email, req.body.password);
+      const email = req.body.email.trim().toLowerCase();
+      let signedIn;
+      try {
+        signedIn = await s.accounts.signIn(req.body.email, req.body.password);
+      } catch (error) {
+        if (error instanceof AppError && (error.code === 'unauthenticated' || error.code === 'too_many_attempts')) {
+          await recordAudit(s, req, { action: 'session.sign_in_failed', actor: `email:${email}`, target: null, details: { reason: error.code } });
+        }
+        throw error;
+      }
+      await recordAudit(s, req, {
+        action: 'session.sign_in',
+        actor: `account:${signedIn.account.id}`,
+        target: `account:${signedIn.account.id}`,
+      });
       void reply.setCookie(SESSION_COOKIE, signedIn.token, {
         path: '/',
         httpOnly: true,
@@ -56,6 +71,7 @@ export function sessionRoutes(app: App, s: Services) {
     async (req, reply) => {
       if (!req.sessionContext) throw new AppError('unauthenticated', 'There is no console session to end.');
       await s.accounts.signOut(req.sessionContext.token);
+      await recordAudit(s, req, { action: 'session.sign_out', target: `account:${req.sessionContext.account.id}` });
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },

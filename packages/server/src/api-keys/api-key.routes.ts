@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '@synctrail/types';
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
+import { audited } from '../audit/audit-request.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
 
 const ApiKeyRef = Type.Ref(ApiKey);
@@ -31,11 +32,30 @@ export function apiKeyRoutes(app: App, s: Services) {
         response: { 201: ApiKeyCreated, ...WRITE_ERRORS },
       },
     },
-    async (req, reply) => reply.status(201).send(await s.apiKeys.create(req.access, req.params.id, req.body)),
+    async (req, reply) => {
+      const created = await audited(
+        s,
+        req,
+        () => s.apiKeys.create(req.access, req.params.id, req.body),
+        ({ key }) => ({
+          action: 'api_key.create',
+          organizationId: key.organizationId,
+          target: `api_key:${key.id}`,
+          details: { name: key.name, scopes: key.scopes },
+        }),
+      );
+      return reply.status(201).send(created);
+    },
   );
   app.delete(
     '/api/v1/api-keys/:id',
     { schema: { tags: ['api keys'], summary: 'Revoke an API key', params: IdParams, response: { 200: ApiKeyRef, ...WRITE_ERRORS } } },
-    (req) => s.apiKeys.revoke(req.access, req.params.id),
+    (req) =>
+      audited(
+        s,
+        req,
+        () => s.apiKeys.revoke(req.access, req.params.id),
+        (key) => ({ action: 'api_key.revoke', organizationId: key.organizationId, target: `api_key:${key.id}`, details: { name: key.name } }),
+      ),
   );
 }

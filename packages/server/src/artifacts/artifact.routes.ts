@@ -8,6 +8,7 @@ import type { Services } from '../http/services.js';
 import { AppError } from '../http/errors.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
 import { requestHash } from '../idempotency/idempotency.service.js';
+import { recordAudit } from '../audit/audit-request.js';
 
 const ArtifactRef = Type.Ref(Artifact);
 /** The file's bytes; typed as the stream the handler sends. */
@@ -106,6 +107,15 @@ export function artifactRoutes(app: App, s: Services, config: Config) {
     },
     async (req, reply) => {
       const artifact = await s.artifacts.get(req.access, req.params.id, req.params.artifactId);
+      if (req.method !== 'HEAD') {
+        const run = await s.runs.get(req.access, artifact.runId, 'read');
+        await recordAudit(s, req, {
+          action: 'artifact.download',
+          organizationId: run.organizationId,
+          target: `artifact:${artifact.id}`,
+          details: { runId: artifact.runId, name: artifact.name, kind: artifact.kind },
+        });
+      }
       void reply
         .header('content-type', artifact.contentType)
         .header('content-length', String(artifact.sizeBytes))

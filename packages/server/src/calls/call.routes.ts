@@ -3,6 +3,7 @@ import { Call, CallBatch, CallBatchResult, CallListQuery, CallSummary, Page } fr
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
+import { recordAudit } from '../audit/audit-request.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
 
 export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
@@ -55,6 +56,13 @@ export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
         response: { 200: Type.Ref(Call), ...READ_ERRORS },
       },
     },
-    (req) => s.calls.get(req.access, req.params.id),
+    async (req) => {
+      const call = await s.calls.get(req.access, req.params.id);
+      // Payloads carry what the connector sent and received: every look at them is on record.
+      if (call.request.body !== null || call.response.body !== null) {
+        await recordAudit(s, req, { action: 'call.payload_view', organizationId: call.organizationId, target: `call:${call.id}` });
+      }
+      return call;
+    },
   );
 }

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { loadConfig, type Config } from '../config.js';
@@ -119,7 +120,19 @@ export async function runCli(argv: string[]) {
         const { AccountService } = await import('../accounts/account.service.js');
         const { OrganizationService } = await import('../organizations/organization.service.js');
         const accounts = new AccountService(engine, new OrganizationService(engine), config.sessionTtlMs);
-        const { id, created } = await accounts.createOperator(options.email, options.name ?? null, password);
+        const { AuditService } = await import('../audit/audit.service.js');
+        const audit = new AuditService(engine);
+        // The account and its audit event commit together.
+        const { id, created } = await engine.transaction(async () => {
+          const result = await accounts.createOperator(options.email, options.name ?? null, password);
+          await audit.record({
+            action: result.created ? 'account.create' : 'account.update',
+            actor: `cli:${userInfo().username}`,
+            target: `account:${result.id}`,
+            details: { email: options.email.trim().toLowerCase(), operator: true },
+          });
+          return result;
+        });
         console.log(`${created ? 'created' : 'updated'} operator ${options.email} (${id})`);
       } finally {
         await engine.close();

@@ -19,6 +19,7 @@ import {
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
+import { audited, changedFields, recordAudit } from '../audit/audit-request.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
 
 const OrganizationRef = Type.Ref(Organization);
@@ -50,10 +51,16 @@ export function organizationRoutes(app: App, s: Services) {
       },
     },
     (req, reply) =>
-      sendIdempotent(s, req, reply, async () => ({
-        statusCode: 201,
-        body: await s.organizations.create(req.access, req.body),
-      })),
+      sendIdempotent(s, req, reply, async () => {
+        const organization = await s.organizations.create(req.access, req.body);
+        await recordAudit(s, req, {
+          action: 'organization.create',
+          organizationId: organization.id,
+          target: `organization:${organization.id}`,
+          details: { name: organization.name },
+        });
+        return { statusCode: 201, body: organization };
+      }),
   );
   app.get(
     '/api/v1/organizations/:id',
@@ -78,7 +85,13 @@ export function organizationRoutes(app: App, s: Services) {
         response: { 200: OrganizationRef, ...WRITE_ERRORS },
       },
     },
-    (req) => s.organizations.update(req.access, req.params.id, req.body),
+    (req) =>
+      audited(
+        s,
+        req,
+        () => s.organizations.update(req.access, req.params.id, req.body),
+        (o) => ({ action: 'organization.update', organizationId: o.id, target: `organization:${o.id}`, details: { ...req.body } }),
+      ),
   );
 
   app.get(
@@ -106,10 +119,16 @@ export function organizationRoutes(app: App, s: Services) {
       },
     },
     (req, reply) =>
-      sendIdempotent(s, req, reply, async () => ({
-        statusCode: 201,
-        body: await s.integrations.create(req.access, req.params.id, req.body),
-      })),
+      sendIdempotent(s, req, reply, async () => {
+        const integration = await s.integrations.create(req.access, req.params.id, req.body);
+        await recordAudit(s, req, {
+          action: 'integration.create',
+          organizationId: integration.organizationId,
+          target: `integration:${integration.id}`,
+          details: { name: integration.name, type: integration.type },
+        });
+        return { statusCode: 201, body: integration };
+      }),
   );
   app.get(
     '/api/v1/integrations/:id',
@@ -134,7 +153,14 @@ export function organizationRoutes(app: App, s: Services) {
         response: { 200: IntegrationRef, ...WRITE_ERRORS },
       },
     },
-    (req) => s.integrations.update(req.access, req.params.id, req.body),
+    (req) =>
+      audited(
+        s,
+        req,
+        () => s.integrations.update(req.access, req.params.id, req.body),
+        // Field names only: a configuration snapshot may hold secrets.
+        (i) => ({ action: 'integration.update', organizationId: i.organizationId, target: `integration:${i.id}`, details: changedFields(req.body) }),
+      ),
   );
 
   app.get(
@@ -186,7 +212,13 @@ export function organizationRoutes(app: App, s: Services) {
         response: { 200: SyncUserRef, ...WRITE_ERRORS },
       },
     },
-    (req) => s.users.update(req.access, req.params.id, req.body),
+    (req) =>
+      audited(
+        s,
+        req,
+        () => s.users.update(req.access, req.params.id, req.body),
+        (u) => ({ action: 'user.update', organizationId: u.organizationId, target: `user:${u.id}`, details: { ...req.body } }),
+      ),
   );
   app.get(
     '/api/v1/users/:id/issues',

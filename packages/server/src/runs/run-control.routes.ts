@@ -3,6 +3,7 @@ import { ChangeNotification, LeaseRequest, LeaseResult, Run, SyncTrigger } from 
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
+import { audited, recordAudit } from '../audit/audit-request.js';
 import { IdParams, WRITE_ERRORS } from '../http/route-schemas.js';
 
 const RunRef = Type.Ref(Run);
@@ -23,10 +24,16 @@ export function runControlRoutes(app: App, s: Services) {
       },
     },
     (req, reply) =>
-      sendIdempotent(s, req, reply, async () => ({
-        statusCode: 201,
-        body: await s.runControl.triggerSync(req.access, req.params.id, req.body),
-      })),
+      sendIdempotent(s, req, reply, async () => {
+        const run = await s.runControl.triggerSync(req.access, req.params.id, req.body);
+        await recordAudit(s, req, {
+          action: 'run.trigger',
+          organizationId: run.organizationId,
+          target: `run:${run.id}`,
+          details: { integrationId: run.integrationId, userId: run.userId, trigger: run.trigger },
+        });
+        return { statusCode: 201, body: run };
+      }),
   );
 
   app.post(
@@ -45,6 +52,15 @@ export function runControlRoutes(app: App, s: Services) {
     (req, reply) =>
       sendIdempotent(s, req, reply, async () => {
         const { run, created } = await s.runControl.notifyChanges(req.access, req.params.id, req.body);
+        // A merged notification changes nothing an administrator needs to trace; a new run does.
+        if (created) {
+          await recordAudit(s, req, {
+            action: 'run.changes',
+            organizationId: run.organizationId,
+            target: `run:${run.id}`,
+            details: { integrationId: run.integrationId, trigger: run.trigger },
+          });
+        }
         return { statusCode: created ? 201 : 200, body: run };
       }),
   );
@@ -79,6 +95,12 @@ export function runControlRoutes(app: App, s: Services) {
         response: { 200: RunRef, ...WRITE_ERRORS },
       },
     },
-    (req) => s.runControl.cancel(req.access, req.params.id),
+    (req) =>
+      audited(
+        s,
+        req,
+        () => s.runControl.cancel(req.access, req.params.id),
+        (run) => ({ action: 'run.cancel', organizationId: run.organizationId, target: `run:${run.id}`, details: { progress: run.progress } }),
+      ),
   );
 }
