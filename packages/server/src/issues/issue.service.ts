@@ -53,13 +53,14 @@ export class IssueService {
       open.set(`${ref.objectKey}#${ref.operation}`, ref.id);
     }
     const touched = new Set<string>();
-    const toResolve = new Set<string>();
+    /** Issue id → when the OK action that resolves it happened. */
+    const toResolve = new Map<string, Date>();
     for (const a of relevant) {
       const key = objectKeyOf(a);
       if (a.status === 'OK') {
         for (const [openKey, id] of open) {
           if (openKey.startsWith(`${key}#`)) {
-            toResolve.add(id);
+            toResolve.set(id, a.at);
             open.delete(openKey);
           }
         }
@@ -99,7 +100,10 @@ export class IssueService {
         touched.add(id);
       }
     }
-    if (toResolve.size > 0) await this.repository.resolve([...toResolve], new Date());
+    // Resolved when the object was synced fine, not when the batch arrived (reports may come late).
+    const byTime = new Map<number, string[]>();
+    for (const [id, at] of toResolve) byTime.set(at.getTime(), [...(byTime.get(at.getTime()) ?? []), id]);
+    for (const [at, ids] of byTime) await this.repository.resolve(ids, new Date(at));
     return touched.size;
   }
 }
