@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACTION_KIND,
+  ARTIFACT_KIND,
+  CALL_ACTION,
+  KNOWN_REQUEST_TYPES,
+  RUN_PROGRESS,
+  SYNC_STATUS,
+  type Artifact,
+  type Call,
+  type CallSummary,
+  type Integration,
+  type Issue,
+  type Organization,
+  type Run,
+  type SyncUser,
+} from '@synctrail/types';
+import { loadDemoIfEmpty, type DemoSummary } from '../src/demo/demo.js';
+import { ENGINES, OPERATOR_TOKEN, readAllPages, startTestApp, type TestContext } from './harness.js';
+
+/** A fixed moment, so that the data set's dates are the same on every run of the suite. */
+const NOW = new Date('2026-03-18T12:00:00.000Z');
+const DAY_MS = 24 * 3600 * 1000;
+
+/** What the first engine loaded, to compare with the next: the data set does not depend on the engine. */
+let firstSummary: DemoSummary | undefined;
+
+for (const kind of ENGINES) {
+  describe(`demo data set [${kind}]`, () => {
+    let t: TestContext;
+    let summary: DemoSummary;
+    const org: Record<string, Organization> = {};
+
+    const all = async <T>(url: string) => (await readAllPages<T>(t.api, url)).items;
+    const first = async <T>(url: string): Promise<T | undefined> => {
+      const res = await t.api('GET', url);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ items: T[] }>().items[0];
+    };
+
+    beforeAll(async () => {
+      t = await startTestApp(kind);
+      summary = (await loadDemoIfEmpty(t.app, OPERATOR_TOKEN, { now: NOW })) as DemoSummary;
+      for (const o of await all<Organization>('/api/v1/organizations?limit=100')) org[o.slug] = o;
+    }, 180_000);
+    afterAll(() => t?.close());
+
+    it('loads thousands of actions through the API', () => {
+      expect(summary).toBeDefined();
+      expect(summary.actions).toBeGreaterThan(10_000);
+    });
+
+    it('loads the same data set on every engine', () => {
+      if (!firstSummary) firstSummary = summary;
+      const { elapsedMs: _a, ...mine } = summary;
+      const { elapsedMs: _b, ...theirs } = firstSummary;
+      expect(mine).toEqual(theirs);
+    });
+
+    it('creates four organizations, one of them with sync disabled', async () => {
+      expect(Object.keys(org).sort()).toEqual(['fabrikam', 'globex', 'initech', 'northwind']);
+      const disabled = await all<Organization>('/api/v1/organizations?syncEnabled=false');
+      expect(disabled.map((o) => o.slug)).toEqual(['initech']);
+      const members = (await t.api('GET', `/api/v1/organizations/${org.northwind!.id}/members`)).json();
+      expect(members.items.map((m: { role: string }) => m.role).sort()).toEqual(['ADMIN', 'VIEWER']);
+    });
+
+    it('gives Northwind an Exchange ↔ Salesforce integration with 50 sync users, some disabled', async () => {
+      const [integration] = await all<Integration>(
+        `/api/v1/organizations/${org.northwind!.id}/integrations?type=exchange`,
+      );
+      expect(integration).toMatchObject({ name: 'Exchange ↔ Salesforce', status: 'ACTIVE' });
+      // The configuration snapshot keeps its shape but not its secrets.
+      expect(integration!.configuration).toMatchObject({
+        salesforce: { password: '***', securityToken: '***' },
+      });
+      const users = await all<SyncUser>(`/api/v1/organizations/${org.northwind!.id}/users?limit=100`);
+      expect(users).toHaveLength(50);
+      expect(users.filter((u) => !u.syncEnabled).length).toBe(4);
+      expect(users.every((u) => u.email?.endsWith('@northwind.example'))).toBe(true);
+    });
+
+    it('spreads each user’s sessions over weeks, and shows failed ones in the statistics', async () => {
+      const users = await all<SyncUser>(
+        `/api/v1/organizations/${org.northwind!.id}/users?limit=100&syncEnabled=true`,
+      );
+      const sessions = await all<Run>(`/api/v1/users/${users[10]!.id}/runs?limit=1000`);
+      expect(sessions.length).toBeGreaterThanOrEqual(20);
+      const times = sessions.map((r) => Date.parse(r.startedAt!));
+      expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(14 * DAY_MS);
+      expect(Math.max(...times)).toBeLessThanOrEqual(NOW.getTime());
+      const failed = await all<Run>(
+        `/api/v1/organizations/${org.northwind!.id}/runs?status=ERROR&limit=1000`,
+      );
+      expect(failed.length).toBeGreaterThan(20);
+      expect(failed.every((r) => r.status === 'ERROR' && r.userId !== null)).toBe(true);
+    });
+
+    it('has runs of every trigger, progress and status', async () => {
+      const triggers = [
+        'FULL_SYNC_JOB',
+        'FULL_SYNC_MANUAL',
+        'SERVICENOW_CHANGES',
+        'LEANIX_CHANGES',
+        'SIGNAVIO_CHANGES',
+        'EXCHANGE_CHANGES',
+      ];
+      for (const trigger of triggers)
+        expect(await first<Run>(`/api/v1/runs?trigger=${trigger}&limit=1`), trigger).toBeDefined();
+      for (const progress of RUN_PROGRESS)
+        expect(await first<Run>(`/api/v1/runs?progress=${progress}&limit=1`), progress).toBeDefined();
+      for (const status of SYNC_STATUS)
+        expect(await first<Run>(`/api/v1/runs?status=${status}&limit=1`), status).toBeDefined();
+      expect(await all<Run>('/api/v1/runs?progress=RUNNING')).toMatchObject([
+        { integrationType: 'signavio', name: 'Corporate Processes' },
+      ]);
+      const cancelled = await all<Run>('/api/v1/runs?progress=ABORTED&integrationType=servicenow');
+      expect(cancelled).toMatchObject([
+        { trigger: 'FULL_SYNC_MANUAL', cancelRequestedBy: 'operator:bootstrap' },
+      ]);
+    });
+
+    it('runs daily full syncs of ServiceNow and Signavio with thousands of actions', async () => {
+      const serviceNow = await all<Run>(
+        '/api/v1/runs?integrationType=servicenow&trigger=FULL_SYNC_JOB&limit=1000',
+      );
+      const days = new Set(serviceNow.map((r) => r.startedAt!.slice(0, 10)));
+      expect(days.size).toBe(28);
+      const signavio = await all<Run>(
+        '/api/v1/runs?integrationType=signavio&trigger=FULL_SYNC_JOB&limit=1000',
+      );
+      expect(new Set(signavio.map((r) => r.name))).toEqual(new Set(['Corporate Processes', 'IT Processes']));
+      const ea = await all<Run>('/api/v1/runs?integrationType=servicenow,signavio&limit=1000');
+      expect(ea.reduce((n, r) => n + r.counters.processed, 0)).toBeGreaterThan(5000);
+    });
+
+    it('covers every action kind and action status', async () => {
+      const runs = await all<Run>(
+        '/api/v1/runs?integrationType=servicenow&trigger=FULL_SYNC_JOB&status=ERROR&limit=1000',
+      );
+      const found = async (filter: string) => {
+        for (const run of runs)
+          if (await first(`/api/v1/runs/${run.id}/actions?${filter}&limit=1`)) return true;
+        return false;
+      };
+      for (const action of ACTION_KIND) expect(await found(`action=${action}`), action).toBe(true);
+      for (const status of SYNC_STATUS) expect(await found(`status=${status}`), status).toBe(true);
+    });
+
+    it('explains failed runs with an error source, category and exception', async () => {
+      const failed = await all<Run>('/api/v1/runs?status=ERROR&progress=FINISHED&limit=1000');
+      expect(
+        failed.every((r) => r.errorSource !== null && r.errorCategory !== null && r.exception !== null),
+      ).toBe(true);
+      const sources = new Set(failed.map((r) => r.errorSource));
+      for (const source of [
+        'SERVICENOW',
+        'SIGNAVIO',
+        'CONNECTOR',
+        'UNKNOWN',
+        'MICROSOFT_EXCHANGE',
+        'SALESFORCE',
+      ]) {
+        expect(sources.has(source), source).toBe(true);
+      }
+      expect(
+        failed.find((r) => r.errorCategory === 'AUTHENTICATION' && r.integrationType === 'servicenow')
+          ?.exception,
+      ).toMatch(/401 Unauthorized/);
+    });
+
+    it('opens issues with every error code, some resolved by a later OK action', async () => {
+      const users = await all<SyncUser>(`/api/v1/organizations/${org.northwind!.id}/users?limit=100`);
+      const issues: Issue[] = [];
+      for (const user of users)
+        issues.push(...(await all<Issue>(`/api/v1/users/${user.id}/issues?limit=100`)));
+      for (const code of [0, 1, 2, 3]) {
+        expect(
+          issues.some((i) => i.errorCode === code && i.state === 'OPEN'),
+          `open ${code}`,
+        ).toBe(true);
+        expect(
+          issues.some((i) => i.errorCode === code && i.state === 'RESOLVED'),
+          `resolved ${code}`,
+        ).toBe(true);
+      }
+      expect(new Set(issues.map((i) => i.direction))).toEqual(
+        new Set(['EXCHANGE → SALESFORCE', 'SALESFORCE → EXCHANGE']),
+      );
+      expect(issues.some((i) => i.occurrences > 1)).toBe(true);
+    });
+
+    it('attaches the nine kinds of log files to a failed session', async () => {
+      const [run] = await all<Run>(`/api/v1/organizations/${org.northwind!.id}/runs?status=ERROR&limit=1`);
+      const files = (await t.api('GET', `/api/v1/runs/${run!.id}/artifacts`)).json<{ items: Artifact[] }>()
+        .items;
+      expect(new Set(files.map((f) => f.kind))).toEqual(new Set(ARTIFACT_KIND.filter((k) => k !== 'OTHER')));
+      expect(files.map((f) => f.name)).toEqual(
+        expect.arrayContaining(['salesforce-http-trace.txt', 'configuration.xml', 'Contact.json', 'job.txt']),
+      );
+      const cache = files.find((f) => f.name === 'Appointment.json')!;
+      const content = (await t.api('GET', `/api/v1/runs/${run!.id}/artifacts/${cache.id}`)).json();
+      expect(content).toMatchObject({ objectType: 'Appointment' });
+      const c4c = await all<Run>(`/api/v1/organizations/${org.initech!.id}/runs?status=ERROR&limit=1`);
+      const c4cFiles = (await t.api('GET', `/api/v1/runs/${c4c[0]!.id}/artifacts`)).json<{
+        items: Artifact[];
+      }>().items;
+      expect(c4cFiles.map((f) => f.name)).toContain('c4c-dump.txt');
+    });
+
+    it('logs SSO, SLO and NetSuite calls with their payloads, credentials masked', async () => {
+      for (const action of CALL_ACTION)
+        expect(await first(`/api/v1/calls?action=${action}&limit=1`), action).toBeDefined();
+      for (const type of KNOWN_REQUEST_TYPES)
+        expect(await first(`/api/v1/calls?requestType=${type}&limit=1`), type).toBeDefined();
+      const api = await first<CallSummary>(
+        '/api/v1/calls?app=NetSuite&requestType=API_CALL&statusCode=200&limit=1',
+      );
+      expect(api?.runId).not.toBeNull();
+      const login = await all<CallSummary>('/api/v1/calls?appTo=NetSuite&requestType=API_CALL&limit=1000');
+      const restlet = login.find((c) => c.method === 'POST')!;
+      const call = (await t.api('GET', `/api/v1/calls/${restlet.id}`)).json<Call>();
+      expect(call.request.headers.authorization).toBe('***');
+      expect(JSON.parse(call.request.body!)).toMatchObject({
+        email: 'integration@globex.example',
+        password: '***',
+      });
+      const [token] = await all<CallSummary>(
+        '/api/v1/calls?app=OAuth%202.0%20Google%20Apps&action=SSO_SUCCESSFUL&limit=1',
+      );
+      const exchange = (await t.api('GET', `/api/v1/calls/${token!.id}`)).json<Call>();
+      expect(exchange.request.body).toMatch(/client_secret=\*\*\*$/);
+      expect(JSON.parse(exchange.response.body!)).toMatchObject({ access_token: '***', id_token: '***' });
+    });
+
+    it('adds nothing when loaded again into a database that holds organizations', async () => {
+      const count = async (url: string) => (await all(url)).length;
+      const before = [
+        await count('/api/v1/organizations?limit=1000'),
+        await count('/api/v1/runs?limit=1000'),
+        await count('/api/v1/calls?limit=1000'),
+      ];
+      expect(before[1]).toBe(summary.runs);
+      expect(before[2]).toBe(summary.calls);
+      expect(await loadDemoIfEmpty(t.app, OPERATOR_TOKEN, { now: NOW })).toBeUndefined();
+      const after = [
+        await count('/api/v1/organizations?limit=1000'),
+        await count('/api/v1/runs?limit=1000'),
+        await count('/api/v1/calls?limit=1000'),
+      ];
+      expect(after).toEqual(before);
+    });
+  });
+}
