@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'member_not_found',
   'member_exists',
   'api_key_not_found',
+  'masking_rule_not_found',
   'not_found',
   'organization_not_found',
   'integration_not_found',

@@ -10,3 +10,4 @@ export * from './artifacts.js';
 export * from './run-control.js';
 export * from './auth.js';
 export * from './audit.js';
+export * from './masking.js';

@@ -8,6 +8,9 @@ import { AppError, notFound } from '../http/errors.js';
 import { isUuid } from '../shared/filters.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { RunService } from '../runs/run.service.js';
+import type { Masker } from '../masking/masker.js';
+import type { TextMaskStream } from '../masking/text-stream.js';
+import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
 import { ArtifactRepository } from './artifact.repository.js';
 
 /** Uploads are cut into chunks of this size: big enough for few round trips, small enough to hold. */
@@ -19,6 +22,14 @@ const BY_EXTENSION: Record<string, string> = {
   txt: 'text/plain',
   log: 'text/plain',
 };
+
+/** Media types of text files, which are masked on their way in (archives, images… are stored as sent). */
+const TEXT_MEDIA = /^text\/|[/+](?:xml|json)$|^application\/(?:x-ndjson|jsonl|x-yaml|yaml|x-har)$/;
+/** Extensions of text files, for an upload whose type says nothing (`application/octet-stream`). */
+const TEXT_EXTENSIONS = new Set(['txt', 'log', 'xml', 'json', 'csv', 'har', 'ndjson', 'jsonl', 'yaml', 'yml', 'ini', 'cfg', 'conf', 'properties', 'trace']);
+/** A NUL byte this early means the file is binary after all (a compressed log named .log): it is stored as sent. */
+const SNIFF_BYTES = 8192;
+const NOTHING = Buffer.alloc(0);
 
 /** Content types that say nothing about the file (curl's `--data-binary` sends the form one). */
 const UNINFORMATIVE = new Set(['application/octet-stream', 'application/x-www-form-urlencoded']);
@@ -73,6 +84,60 @@ function contentTypeOf(name: string, header: string | undefined): string {
   return BY_EXTENSION[extension] ?? 'application/octet-stream';
 }
 
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+/** Text kinds (.txt, .xml, .json, .log, HTTP traces…) are masked; binary ones are not. */
+function isText(name: string, contentType: string, kind: ArtifactKind): boolean {
+  const media = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (TEXT_MEDIA.test(media)) return true;
+  if (media !== 'application/octet-stream') return false;
+  // The kinds other than OTHER are the text files of a sync session's log pack; a compressed one is caught by the sniff.
+  return TEXT_EXTENSIONS.has(extensionOf(name)) || kind !== 'OTHER';
+}
+
+/**
+ * Masks a text file on its way into storage, a piece at a time (see Masker.textStream). Bytes are read
+ * as latin1, so whatever is not a secret is stored byte for byte whatever the file's encoding; a file
+ * with a NUL byte in its first 8 KiB is binary after all (or UTF-16, which is not scanned) and passes as sent.
+ */
+class TextFileMasking {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  /** undefined until the first 8 KiB are seen; null for a binary file. */
+  private stream: TextMaskStream | null | undefined;
+
+  constructor(private readonly masker: Masker) {}
+
+  push(piece: Buffer): Buffer {
+    if (this.stream === undefined) {
+      this.head.push(piece);
+      this.headBytes += piece.length;
+      return this.headBytes < SNIFF_BYTES ? NOTHING : this.decide();
+    }
+    return this.stream === null ? piece : Buffer.from(this.stream.push(piece.toString('latin1')), 'latin1');
+  }
+
+  end(): Buffer {
+    const head = this.stream === undefined ? this.decide() : NOTHING;
+    const rest = this.stream ? Buffer.from(this.stream.end(), 'latin1') : NOTHING;
+    return rest.length === 0 ? head : Buffer.concat([head, rest]);
+  }
+
+  private decide(): Buffer {
+    const head = Buffer.concat(this.head, this.headBytes);
+    this.head = [];
+    if (head.subarray(0, SNIFF_BYTES).includes(0)) {
+      this.stream = null;
+      return head;
+    }
+    this.stream = this.masker.textStream();
+    return Buffer.from(this.stream.push(head.toString('latin1')), 'latin1');
+  }
+}
+
 function toBuffer(piece: unknown): Buffer {
   if (Buffer.isBuffer(piece)) return piece;
   if (piece instanceof Uint8Array) return Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
@@ -106,13 +171,15 @@ export class ArtifactService {
     private readonly runs: RunService,
     private readonly idempotency: IdempotencyService,
     private readonly maxBytes: number,
+    private readonly masking: MaskerSource = BASELINE_MASKERS,
   ) {
     this.repository = new ArtifactRepository(engine);
   }
 
   /**
    * Streams a file into storage chunk by chunk (never whole in memory, never one long transaction),
-   * then makes it visible. Anything that goes wrong on the way removes what was stored.
+   * then makes it visible. Text files are masked on the way (the organization's rules included); size
+   * and SHA-256 are those of what is stored. Anything that goes wrong on the way removes what was stored.
    */
   async upload(
     access: Access,
@@ -130,6 +197,8 @@ export class ArtifactService {
     // Final runs accept artifacts: connectors often attach their logs after finishing.
     const run = await this.runs.get(access, runId, 'ingest');
     if (upload.declaredBytes !== undefined && upload.declaredBytes > this.maxBytes) throw this.tooLarge();
+    const kind = upload.kind ?? 'OTHER';
+    const masker = isText(name, contentType, kind) ? await this.masking.maskerFor(run.organizationId) : undefined;
 
     const id = uuidv7();
     await this.repository.insertUploading({
@@ -137,12 +206,12 @@ export class ArtifactService {
       organizationId: run.organizationId,
       runId: run.id,
       name,
-      kind: upload.kind ?? 'OTHER',
+      kind,
       contentType,
       createdAt: new Date(),
     });
     try {
-      const { sizeBytes, sha256 } = await this.receive(id, upload.body);
+      const { sizeBytes, sha256 } = await this.receive(id, upload.body, masker);
       return await this.finish(access.actor, id, sizeBytes, sha256, idempotency);
     } catch (error) {
       await this.discard(id, error);
@@ -182,8 +251,15 @@ export class ArtifactService {
     return Readable.from(chunks(), { objectMode: false, highWaterMark: CHUNK_BYTES });
   }
 
-  private async receive(id: string, body: Readable | undefined): Promise<{ sizeBytes: number; sha256: string }> {
+  /** Stores the body (masked when a masker is given); the limit counts the bytes received. */
+  private async receive(
+    id: string,
+    body: Readable | undefined,
+    masker: Masker | undefined,
+  ): Promise<{ sizeBytes: number; sha256: string }> {
     const hash = createHash('sha256');
+    const masking = masker && new TextFileMasking(masker);
+    let receivedBytes = 0;
     let sizeBytes = 0;
     let seq = 0;
     let pending: Buffer[] = [];
@@ -195,6 +271,13 @@ export class ArtifactService {
       pending = rest.length > 0 ? [rest] : [];
       pendingBytes = rest.length;
     };
+    const keep = (piece: Buffer) => {
+      if (piece.length === 0) return;
+      sizeBytes += piece.length;
+      hash.update(piece);
+      pending.push(piece);
+      pendingBytes += piece.length;
+    };
     if (body) {
       // Not destroyed when we stop early: destroying a request kills its socket before the 413 is sent.
       const pieces = body.iterator({ destroyOnReturn: false });
@@ -202,15 +285,15 @@ export class ArtifactService {
         const next = await readNext(pieces);
         if (next.done) break;
         const piece = toBuffer(next.value);
-        sizeBytes += piece.length;
-        if (sizeBytes > this.maxBytes) throw this.tooLarge();
-        hash.update(piece);
-        pending.push(piece);
-        pendingBytes += piece.length;
+        receivedBytes += piece.length;
+        if (receivedBytes > this.maxBytes) throw this.tooLarge();
+        keep(masking ? masking.push(piece) : piece);
         // Awaiting each insert before reading on is the backpressure: the client waits for storage.
         while (pendingBytes >= CHUNK_BYTES) await flush(CHUNK_BYTES);
       }
     }
+    if (masking) keep(masking.end());
+    while (pendingBytes >= CHUNK_BYTES) await flush(CHUNK_BYTES);
     if (pendingBytes > 0) await flush(pendingBytes);
     return { sizeBytes, sha256: hash.digest('hex') };
   }

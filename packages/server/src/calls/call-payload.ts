@@ -1,13 +1,11 @@
 import type { HttpMessage } from '@synctrail/types';
-import { MASK, isSecretName, maskHeaders, maskJson } from '../shared/masking.js';
+import { Masker, type HeaderRecord } from '../masking/masker.js';
 
 /** A request or response as stored: headers and body with secrets masked. */
 export interface StoredMessage {
-  headers: Record<string, string | string[]>;
+  headers: HeaderRecord;
   body: string | null;
 }
-
-type Headers = Record<string, string | string[]>;
 
 // PostgreSQL refuses NUL characters in text and jsonb, and unpaired surrogates in jsonb; a log
 // must still keep the call, so both become U+FFFD on every engine alike.
@@ -22,34 +20,16 @@ export function storableOrNull(text: string | null | undefined): string | null {
 }
 
 /** `a=1&password=x` → `a=1&password=***`; everything but secret-named values is kept byte for byte. */
-export function maskPairs(text: string): string {
-  return text
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq <= 0 || eq === pair.length - 1) return pair;
-      const name = pair.slice(0, eq);
-      let decoded = name;
-      try {
-        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
-      } catch {
-        // a malformed escape: judge the name as written
-      }
-      return isSecretName(decoded) ? `${name}=${MASK}` : pair;
-    })
-    .join('&');
+export function maskPairs(text: string, masker = Masker.baseline): string {
+  return masker.params(text);
 }
 
-/** A URL with the password of its user info and secret-named query or fragment parameters masked. */
-export function maskUrl(url: string): string {
-  const withoutPassword = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#@]*@/i, `$1:${MASK}@`);
-  return withoutPassword.replace(
-    /([?#])([^#]*)/g,
-    (_match, mark: string, rest: string) => mark + maskPairs(rest),
-  );
+/** A URL with the password of its user info, secret-named query or fragment parameters and tokens masked. */
+export function maskUrl(url: string, masker = Masker.baseline): string {
+  return masker.url(url);
 }
 
-function contentType(headers: Headers | undefined): string {
+function contentType(headers: HeaderRecord | undefined): string {
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (name.toLowerCase() === 'content-type')
       return (Array.isArray(value) ? value.join(',') : value).toLowerCase();
@@ -59,34 +39,24 @@ function contentType(headers: Headers | undefined): string {
 
 /**
  * A body with secrets masked: JSON field by field, form-encoded bodies (SAMLResponse=…) parameter by
- * parameter, other text as sent. A body with nothing to mask is kept exactly as sent.
+ * parameter, XML element by element, other text as text. A body with nothing to mask is kept exactly as sent.
  */
-export function maskBody(body: string, type = ''): string {
-  const start = body.trimStart()[0];
-  if (start === '{' || start === '[') {
-    try {
-      const parsed: unknown = JSON.parse(body);
-      const masked = maskJson(parsed);
-      return JSON.stringify(masked) === JSON.stringify(parsed) ? body : JSON.stringify(masked);
-    } catch {
-      // not JSON after all: fall through
-    }
-  }
-  if (type.includes('application/x-www-form-urlencoded') || /^[^\s=&]+=[^\s]*$/.test(body))
-    return maskPairs(body);
-  return body;
+export function maskBody(body: string, type = '', masker = Masker.baseline): string {
+  return masker.body(body, type);
 }
 
-/** What is stored of a request or response: storable text, secrets masked. */
-export function toStoredMessage(message: HttpMessage | undefined): StoredMessage {
-  const headers: Headers = {};
-  for (const [name, value] of Object.entries(maskHeaders(message?.headers))) {
-    headers[storable(name)] = Array.isArray(value) ? value.map(storable) : storable(value);
-  }
+/** What is stored of a request or response: storable text, secrets masked (by the organization's rules when given). */
+export function toStoredMessage(message: HttpMessage | undefined, masker = Masker.baseline): StoredMessage {
+  const headers: HeaderRecord = Object.fromEntries(
+    Object.entries(masker.headers(message?.headers)).map(([name, value]) => [
+      storable(name),
+      Array.isArray(value) ? value.map(storable) : storable(value),
+    ]),
+  );
   const body = message?.body;
   return {
     headers,
     body:
-      body === null || body === undefined ? null : storable(maskBody(body, contentType(message?.headers))),
+      body === null || body === undefined ? null : storable(masker.body(body, contentType(message?.headers))),
   };
 }

@@ -17,10 +17,12 @@ import { toJson } from '../storage/row-values.js';
 import { CallRepository, type CallListFilters, type CallRecord } from './call.repository.js';
 import { maskUrl, storable, storableOrNull, toStoredMessage } from './call-payload.js';
 import { parseStatusCodes } from './call-filters.js';
+import type { Masker } from '../masking/masker.js';
+import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
 
 const REQUEST_TYPE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
-function toRecord(input: CallInput, organizationId: string, now: Date): CallRecord {
+function toRecord(input: CallInput, organizationId: string, now: Date, masker: Masker): CallRecord {
   return {
     id: uuidv7(),
     organizationId,
@@ -33,18 +35,21 @@ function toRecord(input: CallInput, organizationId: string, now: Date): CallReco
     requestType: input.requestType ?? null,
     login: storableOrNull(input.login),
     method: input.method,
-    url: storable(maskUrl(input.url)),
+    url: storable(maskUrl(input.url, masker)),
     statusCode: input.statusCode ?? null,
     durationMs: input.durationMs ?? null,
-    request: toJson(toStoredMessage(input.request)),
-    response: toJson(toStoredMessage(input.response)),
+    request: toJson(toStoredMessage(input.request, masker)),
+    response: toJson(toStoredMessage(input.response, masker)),
   };
 }
 
 export class CallService {
   readonly repository: CallRepository;
 
-  constructor(private readonly engine: Engine) {
+  constructor(
+    private readonly engine: Engine,
+    private readonly masking: MaskerSource = BASELINE_MASKERS,
+  ) {
     this.repository = new CallRepository(engine);
   }
 
@@ -60,7 +65,13 @@ export class CallService {
       await this.checkOrganizations(access, [...new Set(organizationIds)]);
       await this.checkRuns(access, inputs, organizationIds);
       const now = new Date();
-      const records = inputs.map((input, i) => toRecord(input, organizationIds[i] as string, now));
+      // Each organization's own masking rules on top of the baseline.
+      const maskers = new Map<string, Masker>();
+      for (const id of new Set(organizationIds)) maskers.set(id, await this.masking.maskerFor(id));
+      const records = inputs.map((input, i) => {
+        const organizationId = organizationIds[i] as string;
+        return toRecord(input, organizationId, now, maskers.get(organizationId)!);
+      });
       await this.repository.insertBatch(records);
       return { accepted: records.length, ids: records.map((r) => r.id) };
     });

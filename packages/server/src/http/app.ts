@@ -12,6 +12,7 @@ import {
   ErrorBody,
   Integration,
   Issue,
+  MaskingRule,
   Member,
   Organization,
   Run,
@@ -37,6 +38,7 @@ import { sessionRoutes } from '../accounts/session.routes.js';
 import { memberRoutes } from '../accounts/member.routes.js';
 import { apiKeyRoutes } from '../api-keys/api-key.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
+import { maskingRuleRoutes } from '../masking/masking-rule.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
@@ -52,6 +54,7 @@ export const SHARED_SCHEMAS = [
   SessionInfo,
   Member,
   ApiKey,
+  MaskingRule,
 ];
 
 export interface BuildAppOptions {
@@ -130,6 +133,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   memberRoutes(app, services);
   apiKeyRoutes(app, services);
   auditRoutes(app, services);
+  maskingRuleRoutes(app, services);
 
   const jobs = new BackgroundJobs(
     services.scheduler,

@@ -18,6 +18,7 @@ const STATUS: Record<ErrorCode, number> = {
   member_not_found: 404,
   member_exists: 409,
   api_key_not_found: 404,
+  masking_rule_not_found: 404,
   not_found: 404,
   organization_not_found: 404,
   integration_not_found: 404,

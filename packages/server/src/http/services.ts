@@ -14,17 +14,19 @@ import { ApiKeyService } from '../api-keys/api-key.service.js';
 import { HousekeepingService } from '../housekeeping/housekeeping.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CallService } from '../calls/call.service.js';
+import { MaskingRuleService } from '../masking/masking-rule.service.js';
 
 /** Every service, wired once per app. */
 export function createServices(engine: Engine, config: Config) {
   const organizations = new OrganizationService(engine);
-  const integrations = new IntegrationService(engine, organizations);
+  const masking = new MaskingRuleService(engine, organizations);
+  const integrations = new IntegrationService(engine, organizations, masking);
   const users = new UserService(engine, organizations);
   const issues = new IssueService(engine, users);
-  const runs = new RunService(engine, integrations, users, issues);
+  const runs = new RunService(engine, integrations, users, issues, masking);
   const idempotency = new IdempotencyService(engine);
-  const calls = new CallService(engine);
-  const artifacts = new ArtifactService(engine, runs, idempotency, config.artifactMaxBytes);
+  const calls = new CallService(engine, masking);
+  const artifacts = new ArtifactService(engine, runs, idempotency, config.artifactMaxBytes, masking);
   const runControl = new RunControlService(engine, runs, integrations, users, {
     staleRunTimeoutMs: config.staleRunTimeoutMs,
   });
@@ -35,7 +37,7 @@ export function createServices(engine: Engine, config: Config) {
     idempotencyTtlMs: config.idempotencyTtlMs,
     abandonedUploadMs: 24 * 3600 * 1000,
   });
-  return { engine, config, organizations, integrations, users, issues, runs, idempotency, artifacts, runControl, scheduler, accounts, apiKeys, housekeeping, calls, audit: new AuditService(engine) };
+  return { engine, config, organizations, integrations, users, issues, runs, idempotency, artifacts, runControl, scheduler, accounts, apiKeys, housekeeping, calls, audit: new AuditService(engine), masking };
 }
 
 export type Services = ReturnType<typeof createServices>;

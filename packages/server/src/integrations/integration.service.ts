@@ -12,7 +12,7 @@ import type { Access, Scope } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
 import { AppError, notFound } from '../http/errors.js';
 import { isUuid, parseList } from '../shared/filters.js';
-import { maskConfiguration } from '../shared/masking.js';
+import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
 import { IntegrationRepository } from './integration.repository.js';
 
@@ -38,6 +38,7 @@ export class IntegrationService {
   constructor(
     private readonly engine: Engine,
     private readonly organizations: OrganizationService,
+    private readonly masking: MaskerSource = BASELINE_MASKERS,
   ) {
     this.repository = new IntegrationRepository(engine);
   }
@@ -66,6 +67,7 @@ export class IntegrationService {
 
   async create(access: Access, organizationId: string, input: IntegrationCreate): Promise<Integration> {
     await this.organizations.get(access, organizationId, 'admin');
+    const masker = await this.masking.maskerFor(organizationId);
     const now = new Date().toISOString();
     const integration: Integration = {
       id: uuidv7(),
@@ -78,7 +80,7 @@ export class IntegrationService {
         partialSync: input.capabilities?.partialSync ?? false,
       },
       schedule: checkSchedule(input.schedule ?? DEFAULT_SCHEDULE),
-      configuration: maskConfiguration(input.configuration ?? {}),
+      configuration: masker.json(input.configuration ?? {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -89,12 +91,13 @@ export class IntegrationService {
   async update(access: Access, id: string, patch: IntegrationPatch): Promise<Integration> {
     return this.engine.transaction(async () => {
       const current = await this.get(access, id, 'admin');
+      const masker = await this.masking.maskerFor(current.organizationId);
       const next: Integration = {
         ...current,
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(patch.status !== undefined ? { status: patch.status } : {}),
         ...(patch.schedule !== undefined ? { schedule: checkSchedule(patch.schedule) } : {}),
-        ...(patch.configuration !== undefined ? { configuration: maskConfiguration(patch.configuration) } : {}),
+        ...(patch.configuration !== undefined ? { configuration: masker.json(patch.configuration) } : {}),
         capabilities: {
           cancellable: patch.capabilities?.cancellable ?? current.capabilities.cancellable,
           partialSync: patch.capabilities?.partialSync ?? current.capabilities.partialSync,

@@ -19,7 +19,8 @@ import type { Access, Scope } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
 import { AppError, notFound } from '../http/errors.js';
 import { isUuid, parseIdList, parseList, parsePatternList, parseRange } from '../shared/filters.js';
-import { maskJson } from '../shared/masking.js';
+import type { Masker } from '../masking/masker.js';
+import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
 import { toJsonOrNull } from '../storage/row-values.js';
 import { ActionRepository, type ActionRecord } from '../actions/action.repository.js';
 import type { IntegrationService } from '../integrations/integration.service.js';
@@ -30,7 +31,8 @@ import { allowedMoves, canMove, isFinal, tally } from './run-rules.js';
 
 const TRIGGER = new RegExp(TRIGGER_PATTERN);
 
-function toRecord(input: ActionInput, seq: number, now: Date): ActionRecord {
+/** An action as stored: secrets masked in its details and in a message holding structured data. */
+function toRecord(input: ActionInput, seq: number, now: Date, masker: Masker): ActionRecord {
   return {
     seq,
     at: input.at ? new Date(input.at) : now,
@@ -43,8 +45,8 @@ function toRecord(input: ActionInput, seq: number, now: Date): ActionRecord {
     objectType: input.objectType ?? null,
     action: input.action,
     status: input.status,
-    message: input.message ?? null,
-    details: toJsonOrNull(input.details === undefined ? undefined : maskJson(input.details)),
+    message: input.message === undefined || input.message === null ? null : masker.body(input.message),
+    details: toJsonOrNull(input.details === undefined ? undefined : masker.json(input.details)),
     errorCode: input.errorCode ?? null,
   };
 }
@@ -67,6 +69,7 @@ export class RunService {
     private readonly integrations: IntegrationService,
     private readonly users: UserService,
     private readonly issues: IssueService,
+    private readonly masking: MaskerSource = BASELINE_MASKERS,
   ) {
     this.repository = new RunRepository(engine);
     this.actions = new ActionRepository(engine);
@@ -201,7 +204,7 @@ export class RunService {
         ...(patch.counters?.conflicts !== undefined ? { conflicts: patch.counters.conflicts } : {}),
         ...(patch.errorSource !== undefined ? { errorSource: patch.errorSource } : {}),
         ...(patch.errorCategory !== undefined ? { errorCategory: patch.errorCategory } : {}),
-        ...(patch.exception !== undefined ? { exception: patch.exception } : {}),
+        ...(patch.exception !== undefined ? { exception: await this.maskText(run.organizationId, patch.exception) } : {}),
         ...(patch.objectReport !== undefined ? { objectReport: patch.objectReport } : {}),
       };
       const startedAt = patch.startedAt ? new Date(patch.startedAt) : run.startedAt ? undefined : new Date();
@@ -248,8 +251,9 @@ export class RunService {
       }
       if (inputs.length === 0) return { accepted: 0, firstSeq: null, run };
       const now = new Date();
+      const masker = await this.masking.maskerFor(run.organizationId);
       // Sequence numbers are assigned after the counter update below; issues need only the records.
-      const records = inputs.map((input) => toRecord(input, 0, now));
+      const records = inputs.map((input) => toRecord(input, 0, now, masker));
       const issues = run.userId
         ? await this.issues.recordBatch({ id, organizationId: run.organizationId, userId: run.userId }, records)
         : 0;
@@ -262,6 +266,11 @@ export class RunService {
       await this.actions.insertBatch(id, records);
       return { accepted: inputs.length, firstSeq, run: updated };
     });
+  }
+
+  /** An exception's text often quotes the failed request: its credentials are masked like a message's. */
+  private async maskText(organizationId: string, text: string | null): Promise<string | null> {
+    return text === null ? null : (await this.masking.maskerFor(organizationId)).body(text);
   }
 
   async listActions(access: Access, runId: string, query: ActionListQuery): Promise<Page<Action>> {

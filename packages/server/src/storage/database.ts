@@ -228,6 +228,17 @@ export interface ApiKeysTable {
   revoked_at: NullableTime;
 }
 
+export interface MaskingRulesTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  /** `field` or `pattern`. */
+  kind: string;
+  match: string;
+  created_at: Time;
+  created_by: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   integrations: IntegrationsTable;
@@ -245,4 +256,5 @@ export interface Database {
   memberships: MembershipsTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
+  masking_rules: MaskingRulesTable;
 }

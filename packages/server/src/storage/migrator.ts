@@ -2,12 +2,13 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Engine } from './engine.js';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-run-control.js';
+import * as m0003 from './migrations/0003-masking-rules.js';
 import * as m0004 from './migrations/0004-audit.js';
 import * as m0005 from './migrations/0005-accounts.js';
 import * as m0006 from './migrations/0006-housekeeping.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
-const MIGRATIONS = { '0001-initial': m0001, '0002-run-control': m0002, '0004-audit': m0004, '0005-accounts': m0005, '0006-housekeeping': m0006 } as const;
+const MIGRATIONS = { '0001-initial': m0001, '0002-run-control': m0002, '0003-masking-rules': m0003, '0004-audit': m0004, '0005-accounts': m0005, '0006-housekeeping': m0006 } as const;
 
 class EngineMigrationProvider implements MigrationProvider {
   constructor(private readonly engine: Engine) {}
@@ -30,6 +31,8 @@ export async function migrateToLatest(engine: Engine): Promise<string[]> {
     provider: new EngineMigrationProvider(engine),
     migrationTableName: 'synctrail_migrations',
     migrationLockTableName: 'synctrail_migrations_lock',
+    // 0003 was added after 0004–0006 had shipped: a database migrated before then applies it late.
+    allowUnorderedMigrations: true,
   });
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   if (error) {
