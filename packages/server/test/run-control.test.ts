@@ -37,6 +37,25 @@ for (const kind of ENGINES) {
         expect(res.json().error.code).toBe('integration_inactive');
       });
 
+      it('refuses organizations and users whose sync is disabled with 409 sync_disabled, queueing nothing', async () => {
+        const { org, integration, user } = await seedBasics(t.api, { partialSync: true });
+        await t.api('PATCH', `/api/v1/users/${user.id}`, { syncEnabled: false });
+        const forUser = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`, { userId: user.id });
+        expect(forUser.statusCode).toBe(409);
+        expect(forUser.json().error).toMatchObject({ code: 'sync_disabled', message: expect.stringMatching(/Ada Lovelace/) });
+
+        await t.api('PATCH', `/api/v1/organizations/${org.id}`, { syncEnabled: false });
+        const full = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`);
+        expect(full.statusCode).toBe(409);
+        expect(full.json().error.code).toBe('sync_disabled');
+        const changes = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, { origin: 'SERVICENOW' });
+        expect(changes.statusCode).toBe(409);
+        expect((await t.api('GET', `/api/v1/runs?integrationId=${integration.id}`)).json().items).toEqual([]);
+
+        await t.api('PATCH', `/api/v1/organizations/${org.id}`, { syncEnabled: true });
+        expect((await t.api('POST', `/api/v1/integrations/${integration.id}/sync`)).statusCode).toBe(201);
+      });
+
       it('answers 404 for an unknown integration', async () => {
         const res = await t.api('POST', '/api/v1/integrations/01890000-0000-7000-8000-000000000000/sync');
         expect(res.statusCode).toBe(404);

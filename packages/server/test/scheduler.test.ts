@@ -72,6 +72,17 @@ for (const kind of ENGINES) {
       expect((await jobRuns(integration.id)).map((r) => r.requestedAt)).toEqual([sixHourly.toISOString()]);
     });
 
+    it('leaves organizations whose sync is disabled alone', async () => {
+      const { org, integration } = await seedBasics(t.api);
+      await t.api('PATCH', `/api/v1/organizations/${org.id}`, { syncEnabled: false });
+      const slot = nextSlot();
+      await scheduler.tick(new Date(slot.getTime() + 1000));
+      expect(await jobRuns(integration.id)).toHaveLength(0);
+      await t.api('PATCH', `/api/v1/organizations/${org.id}`, { syncEnabled: true });
+      await scheduler.tick(new Date(slot.getTime() + DAY + 1000));
+      expect(await jobRuns(integration.id)).toHaveLength(1);
+    });
+
     if (kind === 'postgres') {
       it('creates exactly one run per slot when several server processes tick at once', async () => {
         const { integration } = await seedBasics(t.api);

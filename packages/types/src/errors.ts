@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'run_not_cancellable',
   'run_already_pending',
   'integration_inactive',
+  'sync_disabled',
   'partial_sync_unsupported',
   'invalid_transition',
   'idempotency_key_reused',

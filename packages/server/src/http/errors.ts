@@ -32,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   run_not_cancellable: 409,
   run_already_pending: 409,
   integration_inactive: 409,
+  sync_disabled: 409,
   partial_sync_unsupported: 409,
   invalid_transition: 409,
   idempotency_key_reused: 422,

@@ -16,6 +16,16 @@ export class RunControlRepository {
       .execute();
   }
 
+  /** Whether the organization may sync at all (an administrator can switch it off). */
+  async organizationSyncEnabled(organizationId: string): Promise<boolean> {
+    const row = await this.engine.db
+      .selectFrom('organizations')
+      .select('sync_enabled')
+      .where('id', '=', organizationId)
+      .executeTakeFirst();
+    return row !== undefined && Boolean(row.sync_enabled);
+  }
+
   /** A full sync of the integration (for that user, or for none) that is pending or under way. */
   async findLiveFullSync(integrationId: string, userId: string | null): Promise<Run | undefined> {
     let qb = this.engine.db

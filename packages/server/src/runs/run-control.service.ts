@@ -181,6 +181,12 @@ export class RunControlService {
         `Integration "${integration.name}" is INACTIVE; activate it (PATCH status ACTIVE) before starting a sync.`,
       );
     }
+    if (!(await this.repository.organizationSyncEnabled(integration.organizationId))) {
+      throw new AppError(
+        'sync_disabled',
+        `Sync is disabled for this organization; enable it (PATCH /organizations/${integration.organizationId} syncEnabled true) before starting a sync.`,
+      );
+    }
     return integration;
   }
 
@@ -188,6 +194,12 @@ export class RunControlService {
     if (userId === null) return null;
     const user = await this.users.get(access, userId);
     if (user.organizationId !== integration.organizationId) throw notFound('user_not_found', 'Sync user', userId);
+    if (!user.syncEnabled) {
+      throw new AppError(
+        'sync_disabled',
+        `Sync is disabled for ${user.name ?? user.email ?? user.externalId}; enable it (PATCH /users/${user.id} syncEnabled true) before starting a sync.`,
+      );
+    }
     return user.id;
   }
 }

@@ -11,15 +11,17 @@ export interface ScheduledIntegration {
 export class ScheduleRepository {
   constructor(private readonly engine: Engine) {}
 
-  /** Active integrations, a page at a time in id order. */
+  /** Active integrations of organizations whose sync is enabled, a page at a time in id order. */
   async activeIntegrations(afterId: string | null, limit: number): Promise<ScheduledIntegration[]> {
     let qb = this.engine.db
       .selectFrom('integrations')
-      .select(['id', 'schedule', 'updated_at'])
-      .where('status', '=', 'ACTIVE')
-      .orderBy('id')
+      .innerJoin('organizations', 'organizations.id', 'integrations.organization_id')
+      .select(['integrations.id as id', 'integrations.schedule as schedule', 'integrations.updated_at as updated_at'])
+      .where('integrations.status', '=', 'ACTIVE')
+      .where('organizations.sync_enabled', '=', true)
+      .orderBy('integrations.id')
       .limit(limit);
-    if (afterId) qb = qb.where('id', '>', afterId);
+    if (afterId) qb = qb.where('integrations.id', '>', afterId);
     const rows = await qb.execute();
     return rows.map((r) => ({ id: r.id, schedule: r.schedule, since: toDate(r.updated_at) }));
   }
