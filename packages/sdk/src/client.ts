@@ -201,7 +201,9 @@ export class Synctrail {
    * Runs a connector worker: leases the integration's pending runs (manual, scheduled, change-triggered)
    * and runs `handler` for each, finishing or failing the run by its outcome; polls every
    * `pollIntervalMs` while nothing is pending. Resolves once `options.signal` aborted and the run in
-   * progress is done.
+   * progress is done; rejects with the `SynctrailError` when the server refuses the lease for good
+   * (401 bad token, 403 missing scope, 404 unknown integration). Other failures are retried with
+   * backoff and reported to `onError`.
    *
    * @example
    * ```ts

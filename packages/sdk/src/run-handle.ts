@@ -251,9 +251,10 @@ export class RunHandle {
       return await this.patch({ ...patch, progress });
     } catch (error) {
       if (!(error instanceof SynctrailError && error.code === 'run_final')) throw error;
-      // Already final: fine if it is what we meant (a cancel the server completed itself).
-      const current = await this.refresh();
-      if (current.progress === progress) return current;
+      // Already final: fine if it is what we meant (a cancel the server completed itself). The answer
+      // says how it ended; reading the run back would need the `read` scope an ingest key lacks.
+      const details = error.details as { progress?: unknown } | undefined;
+      if (details?.progress === progress) return { ...this.run, progress };
       throw error;
     }
   }

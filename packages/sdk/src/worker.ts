@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { LeaseResult, Run } from '@synctrail/types';
 import { backoffDelay } from './retry.js';
+import { SynctrailError } from './errors.js';
 import { RunHandle, type RunOptions } from './run-handle.js';
 import type { Transport } from './transport.js';
 
@@ -66,6 +67,9 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * await runWorker(transport, integrationId, async (run) => syncAll(run), { signal });
  * ```
  */
+/** Lease answers no retry can change: the worker stops and rejects with them. */
+const PERMANENT = new Set([401, 403, 404]);
+
 export async function runWorker(
   transport: Transport,
   integrationId: string,
@@ -96,9 +100,13 @@ export async function runWorker(
     }
   };
 
+  // A lease refused for good (bad token, missing scope, unknown integration) stops every loop.
+  const fatal = new AbortController();
+  const stopped = signal ? AbortSignal.any([signal, fatal.signal]) : fatal.signal;
+
   const loop = async () => {
     let failures = 0;
-    while (!signal?.aborted) {
+    while (!stopped.aborted) {
       let lease: LeaseResult | undefined;
       try {
         // Not aborted with the worker: a lease granted while stopping would be left RUNNING.
@@ -111,12 +119,16 @@ export async function runWorker(
         failures = 0;
       } catch (error) {
         report(error);
+        if (error instanceof SynctrailError && PERMANENT.has(error.status)) {
+          fatal.abort(error);
+          throw error;
+        }
         failures++;
-        await pause(Math.max(pollIntervalMs, backoffDelay(transport.policy, failures)), signal);
+        await pause(Math.max(pollIntervalMs, backoffDelay(transport.policy, failures)), stopped);
         continue;
       }
       if (lease) await execute(lease.run);
-      else await pause(pollIntervalMs, signal);
+      else await pause(pollIntervalMs, stopped);
     }
   };
 

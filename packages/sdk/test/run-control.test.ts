@@ -8,11 +8,12 @@ for (const kind of ENGINES) {
   describe(`cancel and workers [${kind}]`, () => {
     let t: TestContext;
     let client: Synctrail;
+    let url: string;
     let basics: Awaited<ReturnType<typeof seedBasics>>;
 
     beforeAll(async () => {
       t = await startTestApp(kind);
-      const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+      url = await t.app.listen({ port: 0, host: '127.0.0.1' });
       client = new Synctrail({ url, token: OPERATOR_TOKEN, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
       basics = await seedBasics(t.api);
     });
@@ -47,6 +48,21 @@ for (const kind of ENGINES) {
         // Failing with the cancel's own reason is a confirmation, not an error.
         const ended = await run.fail(run.signal.reason);
         expect(ended).toMatchObject({ progress: 'ABORTED', errorSource: null, exception: null });
+      });
+
+      it('lets an ingest key confirm a cancel the server already completed', async () => {
+        const key = (
+          await t.api('POST', `/api/v1/organizations/${basics.org.id}/api-keys`, { name: 'connector', scopes: ['ingest'] })
+        ).json();
+        const connector = new Synctrail({ url, token: key.token, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
+        const run = await connector.startRun({ integrationId: basics.integration.id, heartbeatIntervalMs: 20 });
+        await t.api('POST', `/api/v1/runs/${run.id}/cancel`);
+        await waitFor('run.signal to abort', () => run.signal.aborted);
+        // The server ends it first (as the stale-run reaper would); the connector's confirmation comes late.
+        await t.api('PATCH', `/api/v1/runs/${run.id}`, { progress: 'ABORTED' });
+        const ended = await run.finish();
+        expect(ended.progress).toBe('ABORTED');
+        expect(await serverRun(run.id)).toMatchObject({ progress: 'ABORTED' });
       });
 
       it('cancelRun() reports run_not_cancellable for an integration that cannot cancel', async () => {
@@ -143,6 +159,18 @@ for (const kind of ENGINES) {
         stop.abort();
         await worker;
         expect(await serverRun(pending.id)).toMatchObject({ progress: 'ABORTED', errorSource: null });
+      });
+
+      it('stops and rejects when the lease is refused for good (bad token, unknown integration)', async () => {
+        const errors: unknown[] = [];
+        const stranger = new Synctrail({ url, token: 'not-a-valid-token-at-all', retry: { baseDelayMs: 5, maxDelayMs: 50 } });
+        await expect(
+          stranger.worker(basics.integration.id, async () => undefined, { pollIntervalMs: 10, onError: (e) => errors.push(e) }),
+        ).rejects.toMatchObject({ status: 401 });
+        await expect(
+          client.worker('01890000-0000-7000-8000-000000000000', async () => undefined, { pollIntervalMs: 10, concurrency: 2 }),
+        ).rejects.toMatchObject({ status: 404, code: 'integration_not_found' });
+        expect(errors).toHaveLength(1);
       });
 
       it('leases partial syncs queued by notifyChanges(), merged while pending', async () => {

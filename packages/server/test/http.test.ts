@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, startTestApp, type TestContext } from './harness.js';
+import { ENGINES, seedBasics, startTestApp, type TestContext } from './harness.js';
 
 for (const kind of ENGINES) {
   describe(`HTTP basics [${kind}]`, () => {
@@ -52,6 +52,21 @@ for (const kind of ENGINES) {
       const xml = await t.api('POST', '/api/v1/organizations', '<org/>', { 'content-type': 'application/xml' });
       expect(xml.statusCode).toBe(415);
       expect(xml.json().error.code).toBe('unsupported_media_type');
+    });
+
+    it('takes an empty JSON body as no options, and still refuses poisoned JSON', async () => {
+      const { integration } = await seedBasics(t.api);
+      const sync = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`, '', { 'content-type': 'application/json' });
+      expect(sync.statusCode, sync.body).toBe(201);
+      const cancel = await t.api('POST', `/api/v1/runs/${sync.json().id}/cancel`, '', { 'content-type': 'application/json' });
+      expect(cancel.statusCode, cancel.body).toBe(200);
+      const nameless = await t.api('POST', '/api/v1/organizations', '', { 'content-type': 'application/json' });
+      expect(nameless.statusCode).toBe(400);
+      expect(nameless.json().error).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/name/) });
+      const poisoned = await t.api('POST', '/api/v1/organizations', '{"name":"x","__proto__":{"admin":true}}', {
+        'content-type': 'application/json',
+      });
+      expect(poisoned.statusCode).toBe(400);
     });
 
     it('refuses bodies over the size limit with 413', async () => {

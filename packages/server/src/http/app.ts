@@ -86,6 +86,18 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     }),
   );
   registerNdjson(app);
+  // `Content-Type: application/json` with no body (clients that always send the header, on `/cancel`,
+  // `/sync`…) means "no options", as a bodiless POST does; anything else is parsed as Fastify does.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
   await registerSecurity(app, config);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
