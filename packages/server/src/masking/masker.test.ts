@@ -97,6 +97,23 @@ describe('Masker corpus', () => {
     }
   });
 
+  it('masks a copy of JSON: the input is not changed, field order and untouched siblings are kept', () => {
+    const input = {
+      id: 7,
+      items: ['a', 'Bearer 8f3a9c2e71d04b5aa1e6c0d9f2b7e4a1', { keep: 1 }],
+      auth: { user: 'ada', password: 'hunter2', realm: 'crm' },
+      note: 'plain',
+    };
+    const before = structuredClone(input);
+    const masked = Masker.baseline.json(input);
+    expect(input).toEqual(before);
+    expect(JSON.stringify(masked)).toBe(
+      JSON.stringify({ id: 7, items: ['a', 'Bearer ***', { keep: 1 }], auth: { user: 'ada', password: '***', realm: 'crm' }, note: 'plain' }),
+    );
+    // What holds no secret is shared, not copied.
+    expect(masked.items[2]).toBe(input.items[2]);
+  });
+
   it('keeps the authorization scheme in text and masks header values whole', () => {
     expect(Masker.baseline.text('Authorization: Bearer abcdef123456789')).toBe('Authorization: Bearer ***');
     expect(Masker.baseline.headers({ Authorization: 'Bearer abcdef123456789' })).toEqual({ Authorization: MASK });

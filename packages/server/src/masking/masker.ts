@@ -332,27 +332,37 @@ export class Masker {
     if (typeof value === 'string') return this.text(value);
     // A card number sent as a number is still one (13+ digits: no count or amount is that long).
     if (typeof value === 'number') return value >= 1e12 && Number.isInteger(value) && isCardNumber(String(value)) ? MASK : value;
-    if (Array.isArray(value)) {
-      let changed = false;
-      const out = value.map((item) => {
-        const masked = this.jsonValue(item);
-        if (masked !== item) changed = true;
-        return masked;
-      });
-      return changed ? out : value;
-    }
     if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value);
-    const namedSecret = entries.some(
-      ([k, v]) => NAME_KEY.test(k) && typeof v === 'string' && v.length <= 100 && this.headerSecrecy(v) !== false,
-    );
-    let changed = false;
-    const out = entries.map(([k, v]): [string, unknown] => {
+    // Ingest walks every action's details: nothing is allocated unless something is masked.
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        const masked = this.jsonValue(item);
+        if (masked !== item) (out ??= value.slice())[i] = masked;
+      }
+      return out ?? value;
+    }
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    let namedSecret = false;
+    for (const k of keys) {
+      const v = record[k];
+      if (NAME_KEY.test(k) && typeof v === 'string' && v.length <= 100 && this.headerSecrecy(v) !== false) {
+        namedSecret = true;
+        break;
+      }
+    }
+    let out: [string, unknown][] | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = record[k];
       const secret = this.fieldSecrecy(k) !== false || (namedSecret && VALUE_KEY.test(k));
       const masked = secret && maskable(v) ? MASK : this.jsonValue(v);
-      if (masked !== v) changed = true;
-      return [k, masked];
-    });
-    return changed ? Object.fromEntries(out) : value;
+      if (masked !== v && !out) out = keys.slice(0, i).map((key): [string, unknown] => [key, record[key]]);
+      out?.push([k, masked]);
+    }
+    // fromEntries: a field named `__proto__` stays a field.
+    return out ? Object.fromEntries(out) : value;
   }
 }

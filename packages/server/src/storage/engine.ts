@@ -31,7 +31,10 @@ export interface Engine {
   readonly db: Kysely<Database>;
   /** Runs `fn` in a transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
-  /** Loads rows fast into `table` inside the current transaction (COPY / prepared inserts). */
+  /**
+   * Loads rows fast into `table` inside the current transaction (COPY / prepared inserts). The rows
+   * are the engine's to consume: it may convert their values in place.
+   */
   bulkInsert(table: BulkTable, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
   /**
    * Locks the selected rows until the transaction ends: `FOR UPDATE` (`skip`: `SKIP LOCKED`, so

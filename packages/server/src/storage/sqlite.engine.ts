@@ -85,8 +85,15 @@ export class SqliteEngine implements Engine {
       );
       this.#inserts.set(key, statement);
     }
-    // The Kysely transaction holds the single connection, so these run inside it.
-    for (const row of rows) statement.run(...bindAll(row));
+    // The Kysely transaction holds the single connection, so these run inside it. Values are
+    // converted in place (no copy of every row: ingest is allocation-bound).
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i++) {
+        const value = row[i];
+        if (value !== null && (typeof value === 'object' || typeof value === 'boolean')) row[i] = bindable(value);
+      }
+      statement.run(row);
+    }
   }
 
   lockRows<QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB {
