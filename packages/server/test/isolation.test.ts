@@ -32,6 +32,7 @@ interface Ids {
   call: string;
   apiKey: string;
   member: string;
+  maskingRule: string;
 }
 
 const R = (name: string, method: Row['method'], url: Row['url'], expect: Row['expect'], extra: Partial<Row> = {}): Row => ({
@@ -105,6 +106,27 @@ const ROWS: Row[] = [
   }),
   R('revoke api key', 'DELETE', (i) => `/api/v1/api-keys/${i.apiKey}`, { other: 404, viewer: 403, ingest: 403, operator: 200 }),
   R('remove member', 'DELETE', (i) => `/api/v1/members/${i.member}`, { other: 404, viewer: 403, ingest: 403, operator: 200 }),
+  R('list masking rules', 'GET', (i) => `/api/v1/organizations/${i.orgA}/masking-rules`, { other: 404, viewer: 403, ingest: 403, operator: 200 }),
+  R('add masking rule', 'POST', (i) => `/api/v1/organizations/${i.orgA}/masking-rules`, { other: 404, viewer: 403, ingest: 403, operator: 201 }, {
+    body: () => ({ name: 'tenant header', kind: 'field', match: 'x-acme-*' }),
+  }),
+  // A's rule addressed through B's path: B's own admin key finds nothing to delete.
+  R("remove A's masking rule through B", 'DELETE', (i) => `/api/v1/organizations/${i.orgB}/masking-rules/${i.maskingRule}`, {
+    other: 404,
+    viewer: 404,
+    ingest: 404,
+    operator: 404,
+  }),
+  R('remove masking rule', 'DELETE', (i) => `/api/v1/organizations/${i.orgA}/masking-rules/${i.maskingRule}`, {
+    other: 404,
+    viewer: 403,
+    ingest: 403,
+    operator: 200,
+  }),
+  R('list audit events', 'GET', () => '/api/v1/audit', { other: 200, viewer: 403, ingest: 403, operator: 200 }, { list: true }),
+  R('list audit events of A by filter', 'GET', (i) => `/api/v1/audit?organizationId=${i.orgA}`, { other: 200, viewer: 403, ingest: 403, operator: 200 }, {
+    list: true,
+  }),
 ];
 
 for (const kind of ENGINES) {
@@ -136,6 +158,9 @@ for (const kind of ENGINES) {
       const signIn = await t.api('POST', '/api/v1/session', { email: 'viewer@a.test', password: PASSWORD }, { authorization: '' });
       const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
       const csrf = signIn.json().csrfToken as string;
+      const rule = (
+        await t.api('POST', `/api/v1/organizations/${a.org.id}/masking-rules`, { name: 'crm session', kind: 'field', match: 'x-crm-session' })
+      ).json();
       const other = (await key(b.org.id, ['ingest', 'read', 'admin'])).token;
       const ingest = (await key(a.org.id, ['ingest'])).token;
       ids = {
@@ -149,6 +174,7 @@ for (const kind of ENGINES) {
         call: calls.ids?.[0],
         apiKey: revocable.key.id,
         member: member.id,
+        maskingRule: rule.id,
       };
       headers.none = () => ({ authorization: '' });
       headers.other = () => ({ authorization: `Bearer ${other}` });
