@@ -55,10 +55,14 @@ export async function uploadArtifact(
   data: ArtifactData,
   options: AttachOptions,
 ): Promise<Artifact> {
-  const answer = await transport.request<Artifact>('POST', `/api/v1/runs/${encodeURIComponent(runId)}/artifacts`, {
-    query: { name, kind },
-    body: toBody(data, options.contentType),
-    idempotencyKey: randomUUID(),
-  });
+  const answer = await transport.request<Artifact>(
+    'POST',
+    `/api/v1/runs/${encodeURIComponent(runId)}/artifacts`,
+    {
+      query: { name, kind },
+      body: toBody(data, options.contentType),
+      idempotencyKey: randomUUID(),
+    },
+  );
   return answer.body;
 }

@@ -152,7 +152,9 @@ export class BatchQueue<T> {
   push(item: T): Promise<void> {
     if (this.failure) return quiet(Promise.reject(this.failure));
     if (this.closed) {
-      return quiet(Promise.reject(new SynctrailError(0, 'run_closed', 'Nothing can be added after finish() or stop().')));
+      return quiet(
+        Promise.reject(new SynctrailError(0, 'run_closed', 'Nothing can be added after finish() or stop().')),
+      );
     }
     const line = JSON.stringify(item);
     if (this.current.length > 0 && this.currentBytes + line.length + 1 > this.maxBatchBytes) this.cut();

@@ -34,10 +34,14 @@ export type SynctrailOptions = TransportOptions;
  * const input: StartRunInput = { integrationId, userId, trigger: 'FULL_SYNC_MANUAL', name: 'Mailbox ada' };
  * ```
  */
-export type StartRunInput = Pick<RunCreate, 'integrationId' | 'userId' | 'name' | 'trigger' | 'startedAt'> & RunOptions;
+export type StartRunInput = Pick<RunCreate, 'integrationId' | 'userId' | 'name' | 'trigger' | 'startedAt'> &
+  RunOptions;
 
 function path(strings: TemplateStringsArray, ...ids: string[]): string {
-  return strings.reduce((out, part, i) => out + part + (i < ids.length ? encodeURIComponent(ids[i] ?? '') : ''), '');
+  return strings.reduce(
+    (out, part, i) => out + part + (i < ids.length ? encodeURIComponent(ids[i] ?? '') : ''),
+    '',
+  );
 }
 
 /**
@@ -102,10 +106,14 @@ export class Synctrail {
    * ```
    */
   async upsertUser(organizationId: string, user: SyncUserUpsert): Promise<SyncUser> {
-    const answer = await this.transport.request<SyncUser>('POST', path`/api/v1/organizations/${organizationId}/users`, {
-      body: { json: user },
-      idempotencyKey: randomUUID(),
-    });
+    const answer = await this.transport.request<SyncUser>(
+      'POST',
+      path`/api/v1/organizations/${organizationId}/users`,
+      {
+        body: { json: user },
+        idempotencyKey: randomUUID(),
+      },
+    );
     return answer.body;
   }
 
@@ -143,10 +151,14 @@ export class Synctrail {
    * ```
    */
   async triggerSync(integrationId: string, input: SyncTrigger = {}): Promise<Run> {
-    const answer = await this.transport.request<Run>('POST', path`/api/v1/integrations/${integrationId}/sync`, {
-      body: { json: input },
-      idempotencyKey: randomUUID(),
-    });
+    const answer = await this.transport.request<Run>(
+      'POST',
+      path`/api/v1/integrations/${integrationId}/sync`,
+      {
+        body: { json: input },
+        idempotencyKey: randomUUID(),
+      },
+    );
     return answer.body;
   }
 
@@ -159,10 +171,14 @@ export class Synctrail {
    * ```
    */
   async notifyChanges(integrationId: string, input: ChangeNotification): Promise<Run> {
-    const answer = await this.transport.request<Run>('POST', path`/api/v1/integrations/${integrationId}/changes`, {
-      body: { json: input },
-      idempotencyKey: randomUUID(),
-    });
+    const answer = await this.transport.request<Run>(
+      'POST',
+      path`/api/v1/integrations/${integrationId}/changes`,
+      {
+        body: { json: input },
+        idempotencyKey: randomUUID(),
+      },
+    );
     return answer.body;
   }
 

@@ -9,7 +9,8 @@ import type { ErrorBody } from '@synctrail/types';
  * if (error instanceof SynctrailError && error.code === offline) console.log('Synctrail unreachable');
  * ```
  */
-export type ClientErrorCode = 'network_error' | 'timeout' | 'invalid_response' | 'run_closed' | 'worker_stopped';
+export type ClientErrorCode =
+  'network_error' | 'timeout' | 'invalid_response' | 'run_closed' | 'worker_stopped';
 
 /**
  * An error answered by Synctrail (`{ error: { code, message, details } }`), or a failure to reach it
@@ -34,7 +35,13 @@ export class SynctrailError extends Error {
   /** The server's `details`, e.g. the list of invalid fields. */
   readonly details: unknown;
 
-  constructor(status: number, code: string, message: string, details?: unknown, options?: { cause?: unknown }) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details?: unknown,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.status = status;
     this.code = code;
@@ -61,13 +68,22 @@ export class SynctrailError extends Error {
     try {
       const parsed = JSON.parse(body) as Partial<ErrorBody>;
       if (parsed.error && typeof parsed.error.code === 'string') {
-        return new SynctrailError(status, parsed.error.code, parsed.error.message ?? parsed.error.code, parsed.error.details);
+        return new SynctrailError(
+          status,
+          parsed.error.code,
+          parsed.error.message ?? parsed.error.code,
+          parsed.error.details,
+        );
       }
     } catch {
       // Not JSON (a proxy's error page): fall through to a generic error with the text.
     }
     const snippet = body.length > 300 ? `${body.slice(0, 300)}…` : body;
-    return new SynctrailError(status, status >= 500 ? 'server_error' : 'invalid_response', `${method} ${path} answered ${status}: ${snippet}`);
+    return new SynctrailError(
+      status,
+      status >= 500 ? 'server_error' : 'invalid_response',
+      `${method} ${path} answered ${status}: ${snippet}`,
+    );
   }
 }
 

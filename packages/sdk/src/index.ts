@@ -26,7 +26,16 @@ export type { RetryOptions } from './retry.js';
 export { RunCancelledError, SynctrailError, type ClientErrorCode } from './errors.js';
 export type { RunHandler, WorkerOptions } from './worker.js';
 export { CallCapture, type CaptureOptions } from './capture/call-capture.js';
-export { MASK, isSecretField, maskBody, maskHeaders, maskJson, maskText, maskUrl, type HeaderRecord } from './capture/masking.js';
+export {
+  MASK,
+  isSecretField,
+  maskBody,
+  maskHeaders,
+  maskJson,
+  maskText,
+  maskUrl,
+  type HeaderRecord,
+} from './capture/masking.js';
 
 /**
  * The API contract's types, re-exported for convenience.

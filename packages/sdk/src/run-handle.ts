@@ -79,7 +79,7 @@ const MAX_EXCEPTION_CHARS = 100_000;
 
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+  return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
 }
 
 /**
@@ -129,7 +129,11 @@ export class RunHandle {
     this.queue = new BatchQueue<ActionInput>((lines, key) => this.sendBatch(lines, key), options.batching, {
       maxItemsPerBatch: MAX_ACTIONS_PER_BATCH,
     });
-    this.heartbeat = new Heartbeat(() => this.beat(), options.heartbeatIntervalMs ?? 15_000, options.onError ?? (() => undefined));
+    this.heartbeat = new Heartbeat(
+      () => this.beat(),
+      options.heartbeatIntervalMs ?? 15_000,
+      options.onError ?? (() => undefined),
+    );
     this.heartbeat.start();
     this.observe(run);
   }
@@ -186,7 +190,12 @@ export class RunHandle {
    * await run.attach('trace.txt', 'HTTP_TRACE', fs.createReadStream('/tmp/trace.txt'));
    * ```
    */
-  attach(name: string, kind: ArtifactKind, data: ArtifactData, options: AttachOptions = {}): Promise<Artifact> {
+  attach(
+    name: string,
+    kind: ArtifactKind,
+    data: ArtifactData,
+    options: AttachOptions = {},
+  ): Promise<Artifact> {
     return uploadArtifact(this.transport, this.id, name, kind, data, options);
   }
 
@@ -275,17 +284,25 @@ export class RunHandle {
   }
 
   private async sendBatch(lines: string[], key: string): Promise<void> {
-    const answer = await this.transport.request<ActionBatchResult>('POST', `/api/v1/runs/${this.id}/actions`, {
-      body: { raw: `${lines.join('\n')}\n`, contentType: 'application/x-ndjson' },
-      idempotencyKey: key,
-    });
+    const answer = await this.transport.request<ActionBatchResult>(
+      'POST',
+      `/api/v1/runs/${this.id}/actions`,
+      {
+        body: { raw: `${lines.join('\n')}\n`, contentType: 'application/x-ndjson' },
+        idempotencyKey: key,
+      },
+    );
     this.observe(answer.body.run, !answer.replayed);
   }
 
   private async beat(): Promise<void> {
-    const answer = await this.transport.request<HeartbeatResult>('POST', `/api/v1/runs/${this.id}/heartbeat`, {
-      retry: false,
-    });
+    const answer = await this.transport.request<HeartbeatResult>(
+      'POST',
+      `/api/v1/runs/${this.id}/heartbeat`,
+      {
+        retry: false,
+      },
+    );
     if (answer.body.cancelRequested) this.cancel();
   }
 
@@ -302,5 +319,9 @@ export class RunHandle {
 }
 
 function isCancellation(error: unknown, signal: AbortSignal): boolean {
-  return error === signal.reason || error instanceof RunCancelledError || (error instanceof Error && error.name === 'AbortError');
+  return (
+    error === signal.reason ||
+    error instanceof RunCancelledError ||
+    (error instanceof Error && error.name === 'AbortError')
+  );
 }

@@ -1,5 +1,12 @@
 import { SynctrailError } from './errors.js';
-import { backoffDelay, parseRetryAfter, retryPolicy, sleep, type RetryOptions, type RetryPolicy } from './retry.js';
+import {
+  backoffDelay,
+  parseRetryAfter,
+  retryPolicy,
+  sleep,
+  type RetryOptions,
+  type RetryPolicy,
+} from './retry.js';
 import { insideSdk } from './sdk-scope.js';
 
 const USER_AGENT = 'synctrail-sdk/0.1.0';
@@ -170,14 +177,24 @@ export class Transport {
   }
 }
 
-function toRequestError(error: unknown, timeout: AbortSignal, signal: AbortSignal | undefined, method: string, url: URL) {
+function toRequestError(
+  error: unknown,
+  timeout: AbortSignal,
+  signal: AbortSignal | undefined,
+  method: string,
+  url: URL,
+) {
   if (signal?.aborted) return signal.reason as unknown;
   if (timeout.aborted) {
-    return new SynctrailError(0, 'timeout', `${method} ${url.pathname} got no answer in time.`, undefined, { cause: error });
+    return new SynctrailError(0, 'timeout', `${method} ${url.pathname} got no answer in time.`, undefined, {
+      cause: error,
+    });
   }
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new SynctrailError(0, 'network_error', `${method} ${url.pathname} failed: ${reason}`, undefined, { cause: error });
+  return new SynctrailError(0, 'network_error', `${method} ${url.pathname} failed: ${reason}`, undefined, {
+    cause: error,
+  });
 }
 
 async function readText(response: Response, method: string, path: string): Promise<string> {
@@ -185,7 +202,9 @@ async function readText(response: Response, method: string, path: string): Promi
     return await response.text();
   } catch (error) {
     // The connection broke while the answer was being read: the outcome is unknown, as for a network error.
-    throw new SynctrailError(0, 'network_error', `${method} ${path}: the answer was cut off.`, undefined, { cause: error });
+    throw new SynctrailError(0, 'network_error', `${method} ${path}: the answer was cut off.`, undefined, {
+      cause: error,
+    });
   }
 }
 
@@ -193,6 +212,12 @@ function parseJson(text: string, method: string, path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new SynctrailError(0, 'invalid_response', `${method} ${path} answered with invalid JSON.`, undefined, { cause: error });
+    throw new SynctrailError(
+      0,
+      'invalid_response',
+      `${method} ${path} answered with invalid JSON.`,
+      undefined,
+      { cause: error },
+    );
   }
 }

@@ -76,12 +76,21 @@ export async function runWorker(
   handler: RunHandler,
   options: WorkerOptions = {},
 ): Promise<void> {
-  const { pollIntervalMs = 5_000, signal, name = `${hostname()}:${process.pid}`, concurrency = 1, onError, ...runOptions } =
-    options;
+  const {
+    pollIntervalMs = 5_000,
+    signal,
+    name = `${hostname()}:${process.pid}`,
+    concurrency = 1,
+    onError,
+    ...runOptions
+  } = options;
   const report = (error: unknown, run?: RunHandle) => onError?.(error, run);
 
   const execute = async (run: Run) => {
-    const handle = new RunHandle(transport, run, { ...runOptions, onError: (error) => report(error, handle) });
+    const handle = new RunHandle(transport, run, {
+      ...runOptions,
+      onError: (error) => report(error, handle),
+    });
     let outcome: { ok: true } | { ok: false; error: unknown };
     try {
       await handler(handle);

@@ -3,11 +3,24 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call, CallSummary } from '@synctrail/types';
-import { ENGINES, OPERATOR_TOKEN, seedBasics, startTestApp, type TestContext } from '../../server/test/harness.js';
+import {
+  ENGINES,
+  OPERATOR_TOKEN,
+  seedBasics,
+  startTestApp,
+  type TestContext,
+} from '../../server/test/harness.js';
 import { Synctrail } from '../src/index.js';
 import { freePort, testAction } from './helpers.js';
 
-const SECRETS = ['hunter2', 'sk-live-abcdef123456', 'k-123', 'server-issued-secret-token', 'dXNlcjpodW50ZXIy', 'session=abc'];
+const SECRETS = [
+  'hunter2',
+  'sk-live-abcdef123456',
+  'k-123',
+  'server-issued-secret-token',
+  'dXNlcjpodW50ZXIy',
+  'session=abc',
+];
 
 /** The connector's partner system: answers with what it received, plus secrets of its own. */
 async function startPartner() {
@@ -16,19 +29,32 @@ async function startPartner() {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
-      const answer = JSON.stringify({ received: body ? JSON.parse(body) : null, token: 'server-issued-secret-token', ok: 'data' });
+      const answer = JSON.stringify({
+        received: body ? JSON.parse(body) : null,
+        token: 'server-issued-secret-token',
+        ok: 'data',
+      });
       if (req.url === '/gzip') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(answer));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
+          .end(gzipSync(answer));
         return;
       }
-      res.writeHead(201, { 'content-type': 'application/json', 'set-cookie': 'session=abc; HttpOnly' }).end(answer);
+      res
+        .writeHead(201, { 'content-type': 'application/json', 'set-cookie': 'session=abc; HttpOnly' })
+        .end(answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-function httpRequest(url: string, method: string, headers: Record<string, string>, parts: string[]): Promise<string> {
+function httpRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  parts: string[],
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers }, (res) => {
       let text = '';
@@ -81,7 +107,11 @@ for (const kind of ENGINES) {
 
       const viaFetch = await fetch(`${partner.url}/api/contacts?api_key=k-123&page=2`, {
         method: 'POST',
-        headers: { authorization: 'Bearer sk-live-abcdef123456', 'content-type': 'application/json', 'x-request-id': 'r-1' },
+        headers: {
+          authorization: 'Bearer sk-live-abcdef123456',
+          'content-type': 'application/json',
+          'x-request-id': 'r-1',
+        },
         body: JSON.stringify({ name: 'Ada Lovelace', password: 'hunter2' }),
       });
       expect(((await viaFetch.json()) as { ok: string }).ok).toBe('data');
@@ -110,16 +140,28 @@ for (const kind of ENGINES) {
         'GET /down',
       ]);
       for (const call of list.items) {
-        expect(call).toMatchObject({ direction: 'OUTGOING', appFrom: app, appTo: '127.0.0.1', login: 'ada@example.com' });
+        expect(call).toMatchObject({
+          direction: 'OUTGOING',
+          appFrom: app,
+          appTo: '127.0.0.1',
+          login: 'ada@example.com',
+        });
         expect(new URL(call.url).origin).not.toBe(new URL(synctrailUrl).origin);
       }
       const [fetched, viaNodeHttp, gzipped, failed] = await Promise.all(
         list.items.map(async (c) => (await t.api('GET', `/api/v1/calls/${c.id}`)).json<Call>()),
       );
 
-      expect(fetched).toMatchObject({ statusCode: 201, url: `${partner.url}/api/contacts?api_key=***&page=2` });
+      expect(fetched).toMatchObject({
+        statusCode: 201,
+        url: `${partner.url}/api/contacts?api_key=***&page=2`,
+      });
       expect(fetched!.durationMs).toBeGreaterThanOrEqual(0);
-      expect(fetched!.request.headers).toMatchObject({ authorization: '***', 'x-request-id': 'r-1', 'content-type': 'application/json' });
+      expect(fetched!.request.headers).toMatchObject({
+        authorization: '***',
+        'x-request-id': 'r-1',
+        'content-type': 'application/json',
+      });
       expect(JSON.parse(fetched!.request.body!)).toEqual({ name: 'Ada Lovelace', password: '***' });
       expect(fetched!.response.headers['set-cookie']).toBe('***');
       expect(JSON.parse(fetched!.response.body!)).toEqual({
@@ -130,8 +172,16 @@ for (const kind of ENGINES) {
 
       expect(viaNodeHttp).toMatchObject({ statusCode: 201, method: 'PUT' });
       expect(viaNodeHttp!.request.headers).toMatchObject({ authorization: '***' });
-      expect(JSON.parse(viaNodeHttp!.request.body!)).toEqual({ login: 'ada', password: '***', city: 'London' });
-      expect(JSON.parse(viaNodeHttp!.response.body!).received).toEqual({ login: 'ada', password: '***', city: 'London' });
+      expect(JSON.parse(viaNodeHttp!.request.body!)).toEqual({
+        login: 'ada',
+        password: '***',
+        city: 'London',
+      });
+      expect(JSON.parse(viaNodeHttp!.response.body!).received).toEqual({
+        login: 'ada',
+        password: '***',
+        city: 'London',
+      });
 
       expect(gzipped!.statusCode).toBe(200);
       expect(JSON.parse(gzipped!.response.body!)).toMatchObject({ token: '***', ok: 'data' });

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Action, Run } from '@synctrail/types';
-import { ENGINES, OPERATOR_TOKEN, readAllPages, seedBasics, startTestApp, type TestContext } from '../../server/test/harness.js';
+import {
+  ENGINES,
+  OPERATOR_TOKEN,
+  readAllPages,
+  seedBasics,
+  startTestApp,
+  type TestContext,
+} from '../../server/test/harness.js';
 import { Synctrail } from '../src/index.js';
 import { startProxy, testAction, waitFor, type TestProxy } from './helpers.js';
 
@@ -54,7 +61,9 @@ for (const kind of ENGINES) {
       expect(batches).toBe(total / 50);
       expect(proxy.dropped).toBe(total / 50 / 2 + 2);
       expect(proxy.replayed).toBe(proxy.dropped); // every retry of a lost answer got the stored answer back
-      const runs = (await t.api('GET', `/api/v1/runs?name=${encodeURIComponent(name)}`)).json<{ items: Run[] }>();
+      const runs = (await t.api('GET', `/api/v1/runs?name=${encodeURIComponent(name)}`)).json<{
+        items: Run[];
+      }>();
       expect(runs.items.map((r) => r.id)).toEqual([run.id]); // the retried creation made one run
       const stored = await serverRun(run.id);
       expect(stored.counters.processed).toBe(total);
@@ -76,7 +85,9 @@ for (const kind of ENGINES) {
 
       for (let i = 1; i <= 50; i++) await run.action(testAction(i)); // room for 50: each resolves at once
       const settled: number[] = [];
-      const waiting = Array.from({ length: 20 }, (_, k) => run.action(testAction(51 + k)).then(() => settled.push(51 + k)));
+      const waiting = Array.from({ length: 20 }, (_, k) =>
+        run.action(testAction(51 + k)).then(() => settled.push(51 + k)),
+      );
 
       // Exactly one batch is on its way (batches of a run go one at a time), the others wait in memory.
       await waitFor('the first batch at the gate', () => proxy.held === 1);

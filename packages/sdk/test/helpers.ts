@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { ActionDraft } from '../src/index.js';
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -71,21 +75,31 @@ export interface TestProxy {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length']);
 
 function forward(target: URL, request: http.IncomingMessage, body: Buffer) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
-    const upstream = http.request(
-      new URL(request.url ?? '/', target),
-      { method: request.method, headers: { ...headers, 'content-length': String(body.length) } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
-        response.on('error', reject);
-      },
-    );
-    upstream.on('error', reject);
-    upstream.end(body);
-  });
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
+      );
+      const upstream = http.request(
+        new URL(request.url ?? '/', target),
+        { method: request.method, headers: { ...headers, 'content-length': String(body.length) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 502,
+              headers: response.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+          response.on('error', reject);
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    },
+  );
 }
 
 export async function startProxy(target: string, options: ProxyOptions = {}): Promise<TestProxy> {
@@ -132,7 +146,9 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             request.socket.destroy();
             return;
           }
-          const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+          const headers = Object.fromEntries(
+            Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
+          );
           response.writeHead(answer.status, headers).end(answer.body);
         } catch {
           request.socket.destroy();

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '@synctrail/types';
-import { ENGINES, OPERATOR_TOKEN, seedBasics, startTestApp, type TestContext } from '../../server/test/harness.js';
+import {
+  ENGINES,
+  OPERATOR_TOKEN,
+  seedBasics,
+  startTestApp,
+  type TestContext,
+} from '../../server/test/harness.js';
 import { RunCancelledError, Synctrail, type RunHandle } from '../src/index.js';
 import { testAction, waitFor } from './helpers.js';
 
@@ -35,7 +41,11 @@ for (const kind of ENGINES) {
         await run.action(testAction(2)); // what was done before stopping is still recorded
         const finished = await run.finish();
         expect(finished.progress).toBe('ABORTED');
-        expect(await serverRun(run.id)).toMatchObject({ progress: 'ABORTED', counters: { processed: 2 }, errorSource: null });
+        expect(await serverRun(run.id)).toMatchObject({
+          progress: 'ABORTED',
+          counters: { processed: 2 },
+          errorSource: null,
+        });
       });
 
       it('also learns of a cancel from the answer to a batch', async () => {
@@ -52,10 +62,16 @@ for (const kind of ENGINES) {
 
       it('lets an ingest key confirm a cancel the server already completed', async () => {
         const key = (
-          await t.api('POST', `/api/v1/organizations/${basics.org.id}/api-keys`, { name: 'connector', scopes: ['ingest'] })
+          await t.api('POST', `/api/v1/organizations/${basics.org.id}/api-keys`, {
+            name: 'connector',
+            scopes: ['ingest'],
+          })
         ).json();
         const connector = new Synctrail({ url, token: key.token, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
-        const run = await connector.startRun({ integrationId: basics.integration.id, heartbeatIntervalMs: 20 });
+        const run = await connector.startRun({
+          integrationId: basics.integration.id,
+          heartbeatIntervalMs: 20,
+        });
         await t.api('POST', `/api/v1/runs/${run.id}/cancel`);
         await waitFor('run.signal to abort', () => run.signal.aborted);
         // The server ends it first (as the stale-run reaper would); the connector's confirmation comes late.
@@ -68,7 +84,10 @@ for (const kind of ENGINES) {
       it('cancelRun() reports run_not_cancellable for an integration that cannot cancel', async () => {
         const fixed = await seedBasics(t.api, { cancellable: false });
         const run = await client.startRun({ integrationId: fixed.integration.id, heartbeatIntervalMs: 0 });
-        await expect(client.cancelRun(run.id)).rejects.toMatchObject({ status: 409, code: 'run_not_cancellable' });
+        await expect(client.cancelRun(run.id)).rejects.toMatchObject({
+          status: 409,
+          code: 'run_not_cancellable',
+        });
         await run.finish();
       });
     });
@@ -92,14 +111,22 @@ for (const kind of ENGINES) {
         stop.abort();
         await worker; // resolves once stopped
         expect(seen.map((r) => [r.id, r.progress])).toEqual([[pending.id, 'RUNNING']]);
-        expect(await serverRun(pending.id)).toMatchObject({ leaseOwner: 'worker-a', status: 'WARNING', counters: { processed: 2 } });
+        expect(await serverRun(pending.id)).toMatchObject({
+          leaseOwner: 'worker-a',
+          status: 'WARNING',
+          counters: { processed: 2 },
+        });
       });
 
       it('never gives the same run to two workers', async () => {
         const users = await Promise.all(
-          Array.from({ length: 6 }, (_, i) => client.upsertUser(basics.org.id, { externalId: `worker-user-${i}` })),
+          Array.from({ length: 6 }, (_, i) =>
+            client.upsertUser(basics.org.id, { externalId: `worker-user-${i}` }),
+          ),
         );
-        const queued = await Promise.all(users.map((u) => client.triggerSync(basics.integration.id, { userId: u.id })));
+        const queued = await Promise.all(
+          users.map((u) => client.triggerSync(basics.integration.id, { userId: u.id })),
+        );
         const stop = new AbortController();
         const handled: { worker: string; runId: string }[] = [];
         const handler = (worker: string) => async (run: RunHandle) => {
@@ -136,7 +163,12 @@ for (const kind of ENGINES) {
         stop.abort();
         await worker;
         const stored = await serverRun(pending.id);
-        expect(stored).toMatchObject({ status: 'ERROR', errorSource: 'CONNECTOR', errorCategory: 'Error', counters: { processed: 1 } });
+        expect(stored).toMatchObject({
+          status: 'ERROR',
+          errorSource: 'CONNECTOR',
+          errorCategory: 'Error',
+          counters: { processed: 1 },
+        });
         expect(stored.exception).toContain('CRM refused the login');
       });
 
@@ -155,7 +187,10 @@ for (const kind of ENGINES) {
         );
         await waitFor('the handler to start', () => started);
         await client.cancelRun(pending.id);
-        await waitFor('the run to be aborted', async () => (await serverRun(pending.id)).progress === 'ABORTED');
+        await waitFor(
+          'the run to be aborted',
+          async () => (await serverRun(pending.id)).progress === 'ABORTED',
+        );
         stop.abort();
         await worker;
         expect(await serverRun(pending.id)).toMatchObject({ progress: 'ABORTED', errorSource: null });
@@ -163,12 +198,22 @@ for (const kind of ENGINES) {
 
       it('stops and rejects when the lease is refused for good (bad token, unknown integration)', async () => {
         const errors: unknown[] = [];
-        const stranger = new Synctrail({ url, token: 'not-a-valid-token-at-all', retry: { baseDelayMs: 5, maxDelayMs: 50 } });
+        const stranger = new Synctrail({
+          url,
+          token: 'not-a-valid-token-at-all',
+          retry: { baseDelayMs: 5, maxDelayMs: 50 },
+        });
         await expect(
-          stranger.worker(basics.integration.id, async () => undefined, { pollIntervalMs: 10, onError: (e) => errors.push(e) }),
+          stranger.worker(basics.integration.id, async () => undefined, {
+            pollIntervalMs: 10,
+            onError: (e) => errors.push(e),
+          }),
         ).rejects.toMatchObject({ status: 401 });
         await expect(
-          client.worker('01890000-0000-7000-8000-000000000000', async () => undefined, { pollIntervalMs: 10, concurrency: 2 }),
+          client.worker('01890000-0000-7000-8000-000000000000', async () => undefined, {
+            pollIntervalMs: 10,
+            concurrency: 2,
+          }),
         ).rejects.toMatchObject({ status: 404, code: 'integration_not_found' });
         expect(errors).toHaveLength(1);
       });
@@ -186,7 +231,10 @@ for (const kind of ENGINES) {
           pollIntervalMs: 20,
           heartbeatIntervalMs: 0,
         });
-        await waitFor('the partial sync to finish', async () => (await serverRun(first.id)).progress === 'FINISHED');
+        await waitFor(
+          'the partial sync to finish',
+          async () => (await serverRun(first.id)).progress === 'FINISHED',
+        );
         stop.abort();
         await worker;
         expect(triggers).toEqual(['SERVICENOW_CHANGES']);

@@ -18,7 +18,11 @@ describe('delivery across a server crash (real server process, SQLite)', () => {
   });
 
   const start = async (port: number) => {
-    const started = await startServerProcess({ PORT: String(port), SYNCTRAIL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    const started = await startServerProcess({
+      PORT: String(port),
+      SYNCTRAIL_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    });
     await waitFor('/readyz 200', async () => (await fetch(`${started.url}/readyz`)).status === 200);
     return started;
   };
@@ -27,7 +31,12 @@ describe('delivery across a server crash (real server process, SQLite)', () => {
     const port = await freePort();
     server = await start(port);
     const org = (await server.call('POST', '/api/v1/organizations', { name: 'Crash test' })).json;
-    const integration = (await server.call('POST', `/api/v1/organizations/${org.id}/integrations`, { type: 'exchange', name: 'Exchange' })).json;
+    const integration = (
+      await server.call('POST', `/api/v1/organizations/${org.id}/integrations`, {
+        type: 'exchange',
+        name: 'Exchange',
+      })
+    ).json;
 
     let failedAttempts = 0;
     const countingFetch: typeof fetch = async (input, init) => {
@@ -72,7 +81,10 @@ describe('delivery across a server crash (real server process, SQLite)', () => {
     let cursor: string | null = null;
     do {
       const page = (
-        await server.call('GET', `/api/v1/runs/${run.id}/actions?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        await server.call(
+          'GET',
+          `/api/v1/runs/${run.id}/actions?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        )
       ).json as { items: Action[]; nextCursor: string | null };
       for (const action of page.items) {
         seqs.push(action.seq);

@@ -52,7 +52,11 @@ function actionAt(n: number, at: string): ActionInput {
     action: ACTIONS[n % ACTIONS.length]!,
     status,
     message: status === 'OK' ? null : `Field lifecycle.active could not be mapped for object ${n}`,
-    details: { changed: ['description', 'owner'], before: { owner: 'ada' }, after: { owner: `user-${n % 50}` } },
+    details: {
+      changed: ['description', 'owner'],
+      before: { owner: 'ada' },
+      after: { owner: `user-${n % 50}` },
+    },
     errorCode: status === 'ERROR' ? 1 : null,
   };
 }
@@ -70,11 +74,23 @@ interface Server {
 
 async function startServer(env: Record<string, string>): Promise<Server> {
   // BENCH_PROFILE=<dir> writes the server's CPU profile there (open it in Chrome's DevTools).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--conditions=development', '--import', 'tsx', MAIN, 'serve', '--port', '0'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', SYNCTRAIL_BOOTSTRAP_TOKEN: TOKEN, SYNCTRAIL_BACKGROUND_JOBS: 'off', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--conditions=development', '--import', 'tsx', MAIN, 'serve', '--port', '0'],
+    {
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        SYNCTRAIL_BOOTSTRAP_TOKEN: TOKEN,
+        SYNCTRAIL_BACKGROUND_JOBS: 'off',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
@@ -98,7 +114,10 @@ async function startServer(env: Record<string, string>): Promise<Server> {
     async call(method, path, body) {
       const res = await fetch(`${url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       });
       const text = await res.text();
@@ -122,7 +141,10 @@ async function newRuns(server: Server, count: number): Promise<string[]> {
   });
   const runs: string[] = [];
   for (let i = 0; i < count; i++) {
-    runs.push((await server.call('POST', '/api/v1/runs', { integrationId: integration.id, trigger: 'FULL_SYNC_JOB' })).id);
+    runs.push(
+      (await server.call('POST', '/api/v1/runs', { integrationId: integration.id, trigger: 'FULL_SYNC_JOB' }))
+        .id,
+    );
   }
   return runs;
 }
@@ -135,13 +157,19 @@ function post(agent: Agent, url: URL, body: Buffer): Promise<void> {
       {
         method: 'POST',
         agent,
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': body.length },
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'content-length': body.length,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          res.statusCode === 201 ? resolve() : reject(new Error(`${url.pathname}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`)),
+          res.statusCode === 201
+            ? resolve()
+            : reject(new Error(`${url.pathname}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`)),
         );
       },
     );
@@ -157,7 +185,9 @@ function post(agent: Agent, url: URL, body: Buffer): Promise<void> {
 async function throughApi(server: Server, runIds: readonly string[], at: string): Promise<number> {
   // Bodies are encoded ahead and sent with node:http, so the figure is the server's, not the
   // bench's JSON.stringify or fetch machinery.
-  const bodies = Array.from({ length: ROWS / BATCH }, (_, b) => Buffer.from(JSON.stringify(batchOf(b * BATCH, at))));
+  const bodies = Array.from({ length: ROWS / BATCH }, (_, b) =>
+    Buffer.from(JSON.stringify(batchOf(b * BATCH, at))),
+  );
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let next = 0;
   const stream = async (runId: string) => {
@@ -200,7 +230,9 @@ const COLUMNS =
 function copyText(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   const text = value instanceof Date ? value.toISOString() : String(value);
-  return text.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+  return text.replace(/[\\\n\r\t]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
+  );
 }
 
 async function postgresBaseline(url: string, runId: string, at: string): Promise<number> {
@@ -215,9 +247,17 @@ async function postgresBaseline(url: string, runId: string, at: string): Promise
     for (let b = 0; b < ROWS / BATCH; b++) {
       // The same work a batch costs the baseline: rows to COPY text, then COPY, one commit per batch.
       const text = batchOf(b * BATCH, at)
-        .map((a, i) => storedRow(runId, b * BATCH + i + 1, a, when).map(copyText).join('\t') + '\n')
+        .map(
+          (a, i) =>
+            storedRow(runId, b * BATCH + i + 1, a, when)
+              .map(copyText)
+              .join('\t') + '\n',
+        )
         .join('');
-      await pipeline(Readable.from([text]), client.query(copyFrom(`copy bench_actions (${COLUMNS}) from stdin`)));
+      await pipeline(
+        Readable.from([text]),
+        client.query(copyFrom(`copy bench_actions (${COLUMNS}) from stdin`)),
+      );
     }
     return ROWS / ((performance.now() - started) / 1000);
   } finally {
@@ -231,19 +271,32 @@ function sqliteBaseline(file: string, runId: string, at: string): number {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    const schema = db.prepare(`select type, sql from sqlite_master where tbl_name = 'actions' and sql is not null`).all() as {
+    const schema = db
+      .prepare(`select type, sql from sqlite_master where tbl_name = 'actions' and sql is not null`)
+      .all() as {
       type: string;
       sql: string;
     }[];
     for (const { sql } of schema) {
       if (db.prepare(`select 1 from sqlite_master where name = 'bench_actions'`).get()) break;
-      db.exec(sql.replace(/\bactions\b/, 'bench_actions').replace(/\bon\s+"?actions"?/i, 'on bench_actions').replace(/(create (unique )?index "?)(\w+)/i, '$1bench_$3'));
+      db.exec(
+        sql
+          .replace(/\bactions\b/, 'bench_actions')
+          .replace(/\bon\s+"?actions"?/i, 'on bench_actions')
+          .replace(/(create (unique )?index "?)(\w+)/i, '$1bench_$3'),
+      );
     }
-    const insert = db.prepare(`insert into bench_actions (${COLUMNS}) values (${COLUMNS.split(',').map(() => '?').join(', ')})`);
+    const insert = db.prepare(
+      `insert into bench_actions (${COLUMNS}) values (${COLUMNS.split(',')
+        .map(() => '?')
+        .join(', ')})`,
+    );
     const when = new Date(at).getTime();
     const started = performance.now();
     for (let b = 0; b < ROWS / BATCH; b++) {
-      const rows = batchOf(b * BATCH, at).map((a, i) => storedRow(runId, b * BATCH + i + 1, a, when as never));
+      const rows = batchOf(b * BATCH, at).map((a, i) =>
+        storedRow(runId, b * BATCH + i + 1, a, when as never),
+      );
       db.transaction(() => {
         for (const row of rows) insert.run(...(row as never[]));
       })();
@@ -282,7 +335,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  */
 async function benchEngine(kind: string) {
   const at = new Date().toISOString();
-  let database: { env: Record<string, string>; baseline: (runId: string) => Promise<number>; drop: () => Promise<void> };
+  let database: {
+    env: Record<string, string>;
+    baseline: (runId: string) => Promise<number>;
+    drop: () => Promise<void>;
+  };
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'synctrail-bench-'));
     database = {
@@ -329,6 +386,8 @@ for (const kind of ENGINES) {
   console.log(
     `${kind.padEnd(9)} API ${fmt(api).padStart(8)} rows/s   baseline ${fmt(baseline).padStart(8)} rows/s (${kind === 'postgres' ? 'COPY' : 'prepared inserts'})   ratio ${ratio.toFixed(2)} (${verdict} target ${target})`,
   );
-  console.log(`          rounds: API ${rounds.api.map(fmt).join(', ')}; baseline ${rounds.baseline.map(fmt).join(', ')}`);
+  console.log(
+    `          rounds: API ${rounds.api.map(fmt).join(', ')}; baseline ${rounds.baseline.map(fmt).join(', ')}`,
+  );
 }
 if (failed) process.exitCode = 1;

@@ -39,11 +39,21 @@ for (const kind of ENGINES) {
         expect(res.statusCode, res.body).toBe(201);
         expect(res.json()).toMatchObject({ accepted: 3, firstSeq: 1 });
         expect(res.json().run.status).toBe('WARNING');
-        const second = await t.api('POST', `/api/v1/runs/${run.id}/actions`, [act(3, { status: 'ERROR' }), act(4)]);
+        const second = await t.api('POST', `/api/v1/runs/${run.id}/actions`, [
+          act(3, { status: 'ERROR' }),
+          act(4),
+        ]);
         expect(second.json().firstSeq).toBe(4);
         const after = await getRun(run.id);
         expect(after.status).toBe('ERROR');
-        expect(after.counters).toMatchObject({ processed: 5, creates: 2, updates: 1, deletes: 1, warnings: 1, errors: 1 });
+        expect(after.counters).toMatchObject({
+          processed: 5,
+          creates: 2,
+          updates: 1,
+          deletes: 1,
+          warnings: 1,
+          errors: 1,
+        });
         const all = await readAllPages<{ seq: number }>(t.api, `/api/v1/runs/${run.id}/actions`);
         expect(all.items.map((a) => a.seq)).toEqual([1, 2, 3, 4, 5]);
       });
@@ -51,7 +61,9 @@ for (const kind of ENGINES) {
       it('accepts NDJSON', async () => {
         const run = await newRun();
         const body = [act(1), act(2, { status: 'INFO' })].map((a) => JSON.stringify(a)).join('\n') + '\n';
-        const res = await t.api('POST', `/api/v1/runs/${run.id}/actions`, body, { 'content-type': 'application/x-ndjson' });
+        const res = await t.api('POST', `/api/v1/runs/${run.id}/actions`, body, {
+          'content-type': 'application/x-ndjson',
+        });
         expect(res.statusCode, res.body).toBe(201);
         expect((await getRun(run.id)).status).toBe('INFO');
       });
@@ -85,7 +97,9 @@ for (const kind of ENGINES) {
       it('rejects a broken NDJSON line naming it, and stores nothing', async () => {
         const run = await newRun();
         const body = `${JSON.stringify(act(1))}\n{not json\n`;
-        const res = await t.api('POST', `/api/v1/runs/${run.id}/actions`, body, { 'content-type': 'application/x-ndjson' });
+        const res = await t.api('POST', `/api/v1/runs/${run.id}/actions`, body, {
+          'content-type': 'application/x-ndjson',
+        });
         expect(res.statusCode).toBe(400);
         expect(res.json().error.message).toContain('Line 2');
         expect((await getRun(run.id)).counters.processed).toBe(0);
@@ -101,7 +115,9 @@ for (const kind of ENGINES) {
       });
 
       it('starts a PENDING run when its first actions arrive', async () => {
-        const pending = (await t.api('POST', '/api/v1/runs', { integrationId: basics.integration.id, progress: 'PENDING' })).json();
+        const pending = (
+          await t.api('POST', '/api/v1/runs', { integrationId: basics.integration.id, progress: 'PENDING' })
+        ).json();
         await t.api('POST', `/api/v1/runs/${pending.id}/actions`, [act(1)]);
         const run = await getRun(pending.id);
         expect(run.progress).toBe('RUNNING');
@@ -121,10 +137,16 @@ for (const kind of ENGINES) {
 
       it('numbers concurrent batches of one run without gaps or duplicates', async () => {
         const run = await newRun();
-        const batches = Array.from({ length: 6 }, (_, b) => Array.from({ length: 50 }, (_, i) => act(b * 50 + i)));
-        const results = await Promise.all(batches.map((batch) => t.api('POST', `/api/v1/runs/${run.id}/actions`, batch)));
+        const batches = Array.from({ length: 6 }, (_, b) =>
+          Array.from({ length: 50 }, (_, i) => act(b * 50 + i)),
+        );
+        const results = await Promise.all(
+          batches.map((batch) => t.api('POST', `/api/v1/runs/${run.id}/actions`, batch)),
+        );
         expect(results.every((r) => r.statusCode === 201)).toBe(true);
-        const seqs = (await readAllPages<{ seq: number }>(t.api, `/api/v1/runs/${run.id}/actions?limit=1000`)).items.map((a) => a.seq);
+        const seqs = (
+          await readAllPages<{ seq: number }>(t.api, `/api/v1/runs/${run.id}/actions?limit=1000`)
+        ).items.map((a) => a.seq);
         expect(seqs).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
       });
     });
@@ -136,7 +158,10 @@ for (const kind of ENGINES) {
         const batch = Array.from({ length: 120 }, (_, i) =>
           act(i, {
             status: ['OK', 'ERROR', 'WARNING', 'INFO', 'OK'][i % 5],
-            message: i === 7 ? 'Insufficient permissions: read access instead of write (100%_sure)' : `Synchronized item ${i}`,
+            message:
+              i === 7
+                ? 'Insufficient permissions: read access instead of write (100%_sure)'
+                : `Synchronized item ${i}`,
             objectType: i % 2 ? 'Application' : 'ITComponent',
           }),
         );
@@ -144,7 +169,10 @@ for (const kind of ENGINES) {
       });
 
       it('filters by several statuses at once', async () => {
-        const { items } = await readAllPages<{ status: string }>(t.api, `/api/v1/runs/${runId}/actions?status=ERROR,WARNING&limit=1000`);
+        const { items } = await readAllPages<{ status: string }>(
+          t.api,
+          `/api/v1/runs/${runId}/actions?status=ERROR,WARNING&limit=1000`,
+        );
         expect(items).toHaveLength(48);
         expect(new Set(items.map((a) => a.status))).toEqual(new Set(['ERROR', 'WARNING']));
       });
@@ -159,12 +187,23 @@ for (const kind of ENGINES) {
       });
 
       it('searches message and object names case-insensitively, with wildcards taken literally', async () => {
-        const hit = (await t.api('GET', `/api/v1/runs/${runId}/actions?q=${encodeURIComponent('INSUFFICIENT permissions')}`)).json();
+        const hit = (
+          await t.api(
+            'GET',
+            `/api/v1/runs/${runId}/actions?q=${encodeURIComponent('INSUFFICIENT permissions')}`,
+          )
+        ).json();
         expect(hit.items.map((a: { seq: number }) => a.seq)).toEqual([8]);
-        const literal = (await t.api('GET', `/api/v1/runs/${runId}/actions?q=${encodeURIComponent('100%_sure')}`)).json();
+        const literal = (
+          await t.api('GET', `/api/v1/runs/${runId}/actions?q=${encodeURIComponent('100%_sure')}`)
+        ).json();
         expect(literal.items).toHaveLength(1);
-        expect((await t.api('GET', `/api/v1/runs/${runId}/actions?q=${encodeURIComponent('%')}`)).json().items).toHaveLength(1);
-        const byName = (await t.api('GET', `/api/v1/runs/${runId}/actions?q=${encodeURIComponent('fact sheet 42')}`)).json();
+        expect(
+          (await t.api('GET', `/api/v1/runs/${runId}/actions?q=${encodeURIComponent('%')}`)).json().items,
+        ).toHaveLength(1);
+        const byName = (
+          await t.api('GET', `/api/v1/runs/${runId}/actions?q=${encodeURIComponent('fact sheet 42')}`)
+        ).json();
         expect(byName.items.map((a: { seq: number }) => a.seq)).toEqual([43]);
       });
 
@@ -172,7 +211,10 @@ for (const kind of ENGINES) {
         const asc = await readAllPages<{ seq: number }>(t.api, `/api/v1/runs/${runId}/actions?limit=7`);
         expect(asc.pages).toBe(18);
         expect(asc.items.map((a) => a.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
-        const desc = await readAllPages<{ seq: number }>(t.api, `/api/v1/runs/${runId}/actions?limit=50&sort=desc&status=OK`);
+        const desc = await readAllPages<{ seq: number }>(
+          t.api,
+          `/api/v1/runs/${runId}/actions?limit=50&sort=desc&status=OK`,
+        );
         const seqs = desc.items.map((a) => a.seq);
         expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
         expect(new Set(seqs).size).toBe(48);
@@ -186,8 +228,12 @@ for (const kind of ENGINES) {
       });
 
       it('rejects an unknown query parameter and a forged cursor', async () => {
-        expect((await t.api('GET', `/api/v1/runs/${runId}/actions?colour=red`)).json().error.code).toBe('validation_failed');
-        expect((await t.api('GET', `/api/v1/runs/${runId}/actions?cursor=garbage`)).json().error.code).toBe('invalid_cursor');
+        expect((await t.api('GET', `/api/v1/runs/${runId}/actions?colour=red`)).json().error.code).toBe(
+          'validation_failed',
+        );
+        expect((await t.api('GET', `/api/v1/runs/${runId}/actions?cursor=garbage`)).json().error.code).toBe(
+          'invalid_cursor',
+        );
       });
     });
   });

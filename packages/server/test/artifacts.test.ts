@@ -52,8 +52,12 @@ for (const kind of ENGINES) {
       expect(res.statusCode, res.body).toBe(201);
       return res.json<{ id: string }>();
     };
-    const upload = (runId: string, query: string, body: string | Buffer, headers: Record<string, string> = {}) =>
-      t.api('POST', `/api/v1/runs/${runId}/artifacts?${query}`, body, headers);
+    const upload = (
+      runId: string,
+      query: string,
+      body: string | Buffer,
+      headers: Record<string, string> = {},
+    ) => t.api('POST', `/api/v1/runs/${runId}/artifacts?${query}`, body, headers);
     const list = async (runId: string) => {
       const res = await t.api('GET', `/api/v1/runs/${runId}/artifacts`);
       expect(res.statusCode, res.body).toBe(200);
@@ -95,7 +99,9 @@ for (const kind of ENGINES) {
         const run = await startRun();
         const job = await upload(run.id, 'name=job.txt', 'job 1 done\n');
         expect(job.json()).toMatchObject({ kind: 'OTHER', contentType: 'text/plain', sizeBytes: 11 });
-        const custom = await upload(run.id, 'name=trace.bin&kind=HTTP_TRACE', 'GET /', { 'content-type': 'text/x-trace' });
+        const custom = await upload(run.id, 'name=trace.bin&kind=HTTP_TRACE', 'GET /', {
+          'content-type': 'text/x-trace',
+        });
         expect(custom.json()).toMatchObject({ kind: 'HTTP_TRACE', contentType: 'text/x-trace' });
         const noExtension = await upload(run.id, 'name=dump', Buffer.from([0, 1, 2]));
         expect(noExtension.json().contentType).toBe('application/octet-stream');
@@ -107,7 +113,12 @@ for (const kind of ENGINES) {
         expect(cache.json()).toMatchObject({ contentType: 'application/json', sizeBytes: 11 });
         const back = await t.api('GET', `/api/v1/runs/${run.id}/artifacts/${cache.json().id}`);
         expect(back.body).toBe('{"broken": ');
-        expect((await list(run.id)).items.map((a) => a.name)).toEqual(['job.txt', 'trace.bin', 'dump', 'Contact.json']);
+        expect((await list(run.id)).items.map((a) => a.name)).toEqual([
+          'job.txt',
+          'trace.bin',
+          'dump',
+          'Contact.json',
+        ]);
       });
 
       it('attaches files to a finished run, including an empty one', async () => {
@@ -123,7 +134,13 @@ for (const kind of ENGINES) {
       it('rejects an invalid kind, a missing name and a path as name with 400, storing nothing', async () => {
         const run = await startRun();
         const chunksBefore = await countRows(t.engine, 'artifact_chunks');
-        for (const query of ['name=a.xml&kind=SECRETS', 'kind=OTHER', 'name=../etc/passwd', 'name=a%5Cb.txt', 'name=..']) {
+        for (const query of [
+          'name=a.xml&kind=SECRETS',
+          'kind=OTHER',
+          'name=../etc/passwd',
+          'name=a%5Cb.txt',
+          'name=..',
+        ]) {
           const res = await upload(run.id, query, randomBytes(2 * MiB));
           expect(res.statusCode, query).toBe(400);
           expect(res.json().error.code, query).toBe('validation_failed');
@@ -134,7 +151,9 @@ for (const kind of ENGINES) {
 
       it('rejects a multipart form with 415: the body must be the file itself', async () => {
         const run = await startRun();
-        const res = await upload(run.id, 'name=a.xml', '--x\r\n', { 'content-type': 'multipart/form-data; boundary=x' });
+        const res = await upload(run.id, 'name=a.xml', '--x\r\n', {
+          'content-type': 'multipart/form-data; boundary=x',
+        });
         expect(res.statusCode).toBe(415);
         expect(res.json().error.code).toBe('unsupported_media_type');
       });
@@ -179,13 +198,19 @@ for (const kind of ENGINES) {
           body: Readable.from(brokenUpload()),
         });
         await expect(attempt).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'invalid_body');
-        const rows = await t.engine.db.selectFrom('artifacts').select('id').where('run_id', '=', run.id).execute();
+        const rows = await t.engine.db
+          .selectFrom('artifacts')
+          .select('id')
+          .where('run_id', '=', run.id)
+          .execute();
         expect(rows).toEqual([]);
         expect(await chunksOfRun(t.engine, run.id)).toBe(0);
       });
 
       it('leaves other JSON routes strict: bad JSON still gets 400 invalid_body', async () => {
-        const res = await t.api('POST', '/api/v1/runs', '{"integrationId": ', { 'content-type': 'application/json' });
+        const res = await t.api('POST', '/api/v1/runs', '{"integrationId": ', {
+          'content-type': 'application/json',
+        });
         expect(res.statusCode).toBe(400);
         expect(res.json().error.code).toBe('invalid_body');
         const xml = await t.api('POST', '/api/v1/runs', '<run/>', { 'content-type': 'application/xml' });
@@ -195,7 +220,9 @@ for (const kind of ENGINES) {
 
     it('documents the artifact routes in the OpenAPI document', async () => {
       const doc = (await t.api('GET', '/api/v1/openapi.json')).json();
-      expect(Object.keys(doc.paths['/api/v1/runs/{id}/artifacts'])).toEqual(expect.arrayContaining(['get', 'post']));
+      expect(Object.keys(doc.paths['/api/v1/runs/{id}/artifacts'])).toEqual(
+        expect.arrayContaining(['get', 'post']),
+      );
       expect(doc.paths['/api/v1/runs/{id}/artifacts/{artifactId}'].get).toBeDefined();
     });
 
@@ -247,9 +274,16 @@ for (const kind of ENGINES) {
     afterAll(() => t?.close());
 
     it('answers 413 for a file over the limit and keeps nothing of it', async () => {
-      const announced = await t.api('POST', `/api/v1/runs/${runId}/artifacts?name=big.xml`, randomBytes(2048));
+      const announced = await t.api(
+        'POST',
+        `/api/v1/runs/${runId}/artifacts?name=big.xml`,
+        randomBytes(2048),
+      );
       expect(announced.statusCode).toBe(413);
-      expect(announced.json().error).toMatchObject({ code: 'payload_too_large', details: { limitBytes: 1024 } });
+      expect(announced.json().error).toMatchObject({
+        code: 'payload_too_large',
+        details: { limitBytes: 1024 },
+      });
       expect(announced.json().error.message).toContain('1,024 bytes');
 
       // Without a Content-Length the bytes are counted as they arrive.

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '@synctrail/types';
 import { auditHash } from '../src/audit/audit-hash.js';
 import { toJsonOrNull } from '../src/storage/row-values.js';
-import { ENGINES, OPERATOR_TOKEN, readAllPages, seedBasics, startTestApp, type TestContext } from './harness.js';
+import {
+  ENGINES,
+  OPERATOR_TOKEN,
+  readAllPages,
+  seedBasics,
+  startTestApp,
+  type TestContext,
+} from './harness.js';
 
 const PASSWORD = 'correct horse battery staple';
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -33,7 +40,9 @@ async function someActs(t: TestContext) {
   const basics = await seedBasics(t.api, { cancellable: true });
   const triggered = (await t.api('POST', `/api/v1/integrations/${basics.integration.id}/sync`, {})).json();
   await t.api('POST', `/api/v1/runs/${triggered.id}/cancel`);
-  const key = (await t.api('POST', `/api/v1/organizations/${basics.org.id}/api-keys`, { name: 'ci', scopes: ['read'] })).json();
+  const key = (
+    await t.api('POST', `/api/v1/organizations/${basics.org.id}/api-keys`, { name: 'ci', scopes: ['read'] })
+  ).json();
   await t.api('DELETE', `/api/v1/api-keys/${key.key.id}`);
   return basics;
 }
@@ -54,7 +63,11 @@ for (const kind of ENGINES) {
           ['admin@acme.test', 'ADMIN'],
           ['viewer@acme.test', 'VIEWER'],
         ] as const) {
-          const res = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, { email, role, password: PASSWORD });
+          const res = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
+            email,
+            role,
+            password: PASSWORD,
+          });
           expect(res.statusCode, res.body).toBe(201);
         }
       });
@@ -66,7 +79,12 @@ for (const kind of ENGINES) {
         return res.json().items as AuditEvent[];
       };
       const signIn = async (email: string, password = PASSWORD) =>
-        t.api('POST', '/api/v1/session', { email, password }, { authorization: '', 'x-forwarded-for': '203.0.113.9' });
+        t.api(
+          'POST',
+          '/api/v1/session',
+          { email, password },
+          { authorization: '', 'x-forwarded-for': '203.0.113.9' },
+        );
 
       it('records sign-in success and failure with the address they came from', async () => {
         expect((await signIn('admin@acme.test', 'wrong password!!')).statusCode).toBe(401);
@@ -74,7 +92,10 @@ for (const kind of ENGINES) {
         expect(ok.statusCode).toBe(200);
         const accountId = ok.json().account.id as string;
         const failed = await events('action=session.sign_in_failed');
-        expect(failed[0]).toMatchObject({ actor: 'email:admin@acme.test', details: { reason: 'unauthenticated' } });
+        expect(failed[0]).toMatchObject({
+          actor: 'email:admin@acme.test',
+          details: { reason: 'unauthenticated' },
+        });
         expect(failed[0]!.sourceIp).toBeTruthy();
         expect(JSON.stringify(failed)).not.toContain('wrong password');
         const succeeded = await events(`action=session.sign_in&actor=account:${accountId}`);
@@ -92,13 +113,18 @@ for (const kind of ENGINES) {
         expect((await t.api('POST', `/api/v1/runs/${run.id}/cancel`, undefined, as)).statusCode).toBe(200);
         const mine = await events(`actor=account:${accountId}&target=run:${run.id}&sort=asc`);
         expect(mine.map((e) => e.action)).toEqual(['run.trigger', 'run.cancel']);
-        expect(mine[0]).toMatchObject({ organizationId: acme.org.id, details: { trigger: 'FULL_SYNC_MANUAL' } });
+        expect(mine[0]).toMatchObject({
+          organizationId: acme.org.id,
+          details: { trigger: 'FULL_SYNC_MANUAL' },
+        });
         expect(mine[1]).toMatchObject({ details: { progress: 'ABORTED' } });
       });
 
       it('records nothing for an act that failed', async () => {
         const before = await events(`organizationId=${globex.org.id}`);
-        const refused = await t.api('PATCH', `/api/v1/integrations/${globex.integration.id}`, { status: 'NOT_A_STATUS' });
+        const refused = await t.api('PATCH', `/api/v1/integrations/${globex.integration.id}`, {
+          status: 'NOT_A_STATUS',
+        });
         expect(refused.statusCode).toBe(400);
         const missing = await t.api('POST', '/api/v1/runs/01890000-0000-7000-8000-000000000000/cancel');
         expect(missing.statusCode).toBe(404);
@@ -106,19 +132,43 @@ for (const kind of ENGINES) {
       });
 
       it('records key, member and settings changes without secret values', async () => {
-        const key = (await t.api('POST', `/api/v1/organizations/${globex.org.id}/api-keys`, { name: 'nightly', scopes: ['ingest'] })).json();
+        const key = (
+          await t.api('POST', `/api/v1/organizations/${globex.org.id}/api-keys`, {
+            name: 'nightly',
+            scopes: ['ingest'],
+          })
+        ).json();
         await t.api('DELETE', `/api/v1/api-keys/${key.key.id}`);
-        const member = (await t.api('POST', `/api/v1/organizations/${globex.org.id}/members`, { email: 'new@globex.test', role: 'VIEWER' })).json();
+        const member = (
+          await t.api('POST', `/api/v1/organizations/${globex.org.id}/members`, {
+            email: 'new@globex.test',
+            role: 'VIEWER',
+          })
+        ).json();
         await t.api('DELETE', `/api/v1/members/${member.id}`);
         await t.api('PATCH', `/api/v1/organizations/${globex.org.id}`, { syncEnabled: false });
-        await t.api('PATCH', `/api/v1/integrations/${globex.integration.id}`, { configuration: { password: 'hunter2-secret' } });
+        await t.api('PATCH', `/api/v1/integrations/${globex.integration.id}`, {
+          configuration: { password: 'hunter2-secret' },
+        });
         const list = await events(`organizationId=${globex.org.id}&sort=asc&actor=operator:bootstrap`);
         expect(list.map((e) => e.action)).toEqual(
-          expect.arrayContaining(['api_key.create', 'api_key.revoke', 'member.add', 'member.remove', 'organization.update', 'integration.update']),
+          expect.arrayContaining([
+            'api_key.create',
+            'api_key.revoke',
+            'member.add',
+            'member.remove',
+            'organization.update',
+            'integration.update',
+          ]),
         );
-        expect(list.find((e) => e.action === 'api_key.create')).toMatchObject({ target: `api_key:${key.key.id}`, details: { scopes: ['ingest'] } });
+        expect(list.find((e) => e.action === 'api_key.create')).toMatchObject({
+          target: `api_key:${key.key.id}`,
+          details: { scopes: ['ingest'] },
+        });
         expect(list.find((e) => e.action === 'organization.update')?.details).toEqual({ syncEnabled: false });
-        expect(list.find((e) => e.action === 'integration.update')?.details).toEqual({ fields: ['configuration'] });
+        expect(list.find((e) => e.action === 'integration.update')?.details).toEqual({
+          fields: ['configuration'],
+        });
         const text = JSON.stringify(list);
         expect(text).not.toContain(key.token);
         expect(text).not.toContain('hunter2');
@@ -145,15 +195,22 @@ for (const kind of ENGINES) {
         ]);
         expect(call.statusCode, call.body).toBe(201);
         const callId = call.json().ids[0] as string;
-        const upload = await t.api('POST', `/api/v1/runs/${run.id}/artifacts?name=job.txt&kind=JOB_LIST`, 'job log', {
-          'content-type': 'application/octet-stream',
-        });
+        const upload = await t.api(
+          'POST',
+          `/api/v1/runs/${run.id}/artifacts?name=job.txt&kind=JOB_LIST`,
+          'job log',
+          {
+            'content-type': 'application/octet-stream',
+          },
+        );
         expect(upload.statusCode, upload.body).toBe(201);
         const artifactId = upload.json().id as string;
 
         const viewer = await signIn('viewer@acme.test');
         const viewerCookie = { authorization: '', cookie: cookieOf(viewer) };
-        expect((await t.api('GET', `/api/v1/calls/${callId}`, undefined, viewerCookie)).json().request.body).toBeNull();
+        expect(
+          (await t.api('GET', `/api/v1/calls/${callId}`, undefined, viewerCookie)).json().request.body,
+        ).toBeNull();
         expect(await events(`target=call:${callId}`)).toEqual([]);
 
         expect((await t.api('GET', `/api/v1/calls/${callId}`)).json().request.body).toBe('{"q":1}');
@@ -161,9 +218,15 @@ for (const kind of ENGINES) {
         expect(await events(`target=artifact:${artifactId}`)).toEqual([]);
         expect((await t.api('GET', `/api/v1/runs/${run.id}/artifacts/${artifactId}`)).body).toBe('job log');
 
-        expect(await events(`target=call:${callId}`)).toMatchObject([{ action: 'call.payload_view', organizationId: acme.org.id }]);
+        expect(await events(`target=call:${callId}`)).toMatchObject([
+          { action: 'call.payload_view', organizationId: acme.org.id },
+        ]);
         expect(await events(`target=artifact:${artifactId}`)).toMatchObject([
-          { action: 'artifact.download', organizationId: acme.org.id, details: { runId: run.id, name: 'job.txt' } },
+          {
+            action: 'artifact.download',
+            organizationId: acme.org.id,
+            details: { runId: run.id, name: 'job.txt' },
+          },
         ]);
       });
 
@@ -172,14 +235,28 @@ for (const kind of ENGINES) {
         const mine = await events('', { authorization: '', cookie: cookieOf(admin) });
         expect(mine.length).toBeGreaterThan(0);
         expect(new Set(mine.map((e) => e.organizationId))).toEqual(new Set([acme.org.id]));
-        const asking = await t.api('GET', `/api/v1/audit?organizationId=${globex.org.id}`, undefined, { authorization: '', cookie: cookieOf(admin) });
+        const asking = await t.api('GET', `/api/v1/audit?organizationId=${globex.org.id}`, undefined, {
+          authorization: '',
+          cookie: cookieOf(admin),
+        });
         expect(asking.json().items).toEqual([]);
 
         const viewer = await signIn('viewer@acme.test');
-        const refused = await t.api('GET', '/api/v1/audit', undefined, { authorization: '', cookie: cookieOf(viewer) });
+        const refused = await t.api('GET', '/api/v1/audit', undefined, {
+          authorization: '',
+          cookie: cookieOf(viewer),
+        });
         expect(refused.statusCode).toBe(403);
-        const readKey = (await t.api('POST', `/api/v1/organizations/${acme.org.id}/api-keys`, { name: 'r', scopes: ['read'] })).json();
-        expect((await t.api('GET', '/api/v1/audit', undefined, { authorization: `Bearer ${readKey.token}` })).statusCode).toBe(403);
+        const readKey = (
+          await t.api('POST', `/api/v1/organizations/${acme.org.id}/api-keys`, {
+            name: 'r',
+            scopes: ['read'],
+          })
+        ).json();
+        expect(
+          (await t.api('GET', '/api/v1/audit', undefined, { authorization: `Bearer ${readKey.token}` }))
+            .statusCode,
+        ).toBe(403);
         expect((await t.api('GET', '/api/v1/audit', undefined, { authorization: '' })).statusCode).toBe(401);
       });
 
@@ -224,8 +301,12 @@ for (const kind of ENGINES) {
       afterAll(() => t?.close());
 
       it('is refused by the database: events cannot be updated or deleted', async () => {
-        await expect(sql`update audit_events set actor = 'someone else' where seq = 1`.execute(t.engine.db)).rejects.toThrow(/append-only/);
-        await expect(sql`delete from audit_events where seq = 1`.execute(t.engine.db)).rejects.toThrow(/append-only/);
+        await expect(
+          sql`update audit_events set actor = 'someone else' where seq = 1`.execute(t.engine.db),
+        ).rejects.toThrow(/append-only/);
+        await expect(sql`delete from audit_events where seq = 1`.execute(t.engine.db)).rejects.toThrow(
+          /append-only/,
+        );
         expect(await verify(t)).toMatchObject({ ok: true });
       });
     });
@@ -259,9 +340,13 @@ for (const kind of ENGINES) {
       it('catches an edit whose hash was recomputed, through the next event', async () => {
         const original = await row(5);
         const forged = { ...original, target: 'run:somewhere-else' };
-        await sql`update audit_events set target = ${forged.target}, hash = ${auditHash(forged)} where seq = 5`.execute(t.engine.db);
+        await sql`update audit_events set target = ${forged.target}, hash = ${auditHash(forged)} where seq = 5`.execute(
+          t.engine.db,
+        );
         expect(await verify(t)).toMatchObject({ ok: false, seq: 5, problem: 'edited' });
-        await sql`update audit_events set target = ${original.target}, hash = ${original.hash} where seq = 5`.execute(t.engine.db);
+        await sql`update audit_events set target = ${original.target}, hash = ${original.hash} where seq = 5`.execute(
+          t.engine.db,
+        );
         expect(await verify(t)).toMatchObject({ ok: true });
       });
 
@@ -334,13 +419,19 @@ for (const kind of ENGINES) {
           ...process.env,
           LOG_LEVEL: 'silent',
           SYNCTRAIL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN,
-          ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : { SYNCTRAIL_DATA_DIR: t.config.dataDir }),
+          ...(t.config.databaseUrl
+            ? { DATABASE_URL: t.config.databaseUrl }
+            : { SYNCTRAIL_DATA_DIR: t.config.dataDir }),
         };
-        const cli = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', MAIN, 'audit', 'verify'], {
-          env,
-          encoding: 'utf8',
-          timeout: 60_000,
-        });
+        const cli = spawnSync(
+          process.execPath,
+          ['--conditions=development', '--import', 'tsx', MAIN, 'audit', 'verify'],
+          {
+            env,
+            encoding: 'utf8',
+            timeout: 60_000,
+          },
+        );
         expect(cli.status, cli.stderr).toBe(1);
         expect(cli.stdout).toContain(`audit chain broken at event ${total + 1} (inserted)`);
       });

@@ -23,7 +23,11 @@ for (const kind of ENGINES) {
         ['admin@acme.test', 'ADMIN'],
         ['viewer@acme.test', 'VIEWER'],
       ] as const) {
-        const res = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, { email, role, password: PASSWORD });
+        const res = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
+          email,
+          role,
+          password: PASSWORD,
+        });
         expect(res.statusCode, res.body).toBe(201);
       }
     });
@@ -31,23 +35,46 @@ for (const kind of ENGINES) {
 
     /** Signs in and returns a caller that sends the cookie (and the CSRF token on writes). */
     const signIn = async (email: string) => {
-      const res = await t.api('POST', '/api/v1/session', { email, password: PASSWORD }, { authorization: '' });
+      const res = await t.api(
+        'POST',
+        '/api/v1/session',
+        { email, password: PASSWORD },
+        { authorization: '' },
+      );
       expect(res.statusCode, res.body).toBe(200);
       const cookie = cookieOf(res);
       const csrf = res.json().csrfToken as string;
-      return (method: Parameters<typeof t.api>[0], url: string, body?: unknown, headers: Record<string, string> = {}) =>
-        t.api(method, url, body, { authorization: '', cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }), ...headers });
+      return (
+        method: Parameters<typeof t.api>[0],
+        url: string,
+        body?: unknown,
+        headers: Record<string, string> = {},
+      ) =>
+        t.api(method, url, body, {
+          authorization: '',
+          cookie,
+          ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
+          ...headers,
+        });
     };
 
     describe('console session', () => {
       it('sets an HttpOnly, SameSite cookie and says who is signed in', async () => {
-        const res = await t.api('POST', '/api/v1/session', { email: 'Admin@Acme.test', password: PASSWORD }, { authorization: '' });
+        const res = await t.api(
+          'POST',
+          '/api/v1/session',
+          { email: 'Admin@Acme.test', password: PASSWORD },
+          { authorization: '' },
+        );
         expect(res.statusCode).toBe(200);
         const header = String(res.headers['set-cookie']);
         expect(header).toMatch(/synctrail_session=/);
         expect(header).toMatch(/HttpOnly/i);
         expect(header).toMatch(/SameSite=Lax/i);
-        const me = await t.api('GET', '/api/v1/session', undefined, { authorization: '', cookie: cookieOf(res) });
+        const me = await t.api('GET', '/api/v1/session', undefined, {
+          authorization: '',
+          cookie: cookieOf(res),
+        });
         expect(me.json()).toMatchObject({
           kind: 'account',
           account: { email: 'admin@acme.test', operator: false },
@@ -58,10 +85,20 @@ for (const kind of ENGINES) {
 
       it('refuses cookie-authenticated writes without the CSRF token', async () => {
         const admin = await signIn('admin@acme.test');
-        const missing = await admin('POST', `/api/v1/integrations/${acme.integration.id}/sync`, {}, { 'x-csrf-token': '' });
+        const missing = await admin(
+          'POST',
+          `/api/v1/integrations/${acme.integration.id}/sync`,
+          {},
+          { 'x-csrf-token': '' },
+        );
         expect(missing.statusCode).toBe(403);
         expect(missing.json().error.code).toBe('csrf_token_invalid');
-        const forged = await admin('POST', `/api/v1/integrations/${acme.integration.id}/sync`, {}, { 'x-csrf-token': 'forged' });
+        const forged = await admin(
+          'POST',
+          `/api/v1/integrations/${acme.integration.id}/sync`,
+          {},
+          { 'x-csrf-token': 'forged' },
+        );
         expect(forged.statusCode).toBe(403);
         const ok = await admin('POST', `/api/v1/integrations/${acme.integration.id}/sync`, {});
         expect(ok.statusCode, ok.body).toBe(201);
@@ -78,22 +115,48 @@ for (const kind of ENGINES) {
       });
 
       it('expires sessions', async () => {
-        const old = await t.app.services.accounts.signIn('viewer@acme.test', PASSWORD, new Date(Date.now() - 13 * 3600_000));
-        const res = await t.api('GET', '/api/v1/session', undefined, { authorization: '', cookie: `synctrail_session=${old.token}` });
+        const old = await t.app.services.accounts.signIn(
+          'viewer@acme.test',
+          PASSWORD,
+          new Date(Date.now() - 13 * 3600_000),
+        );
+        const res = await t.api('GET', '/api/v1/session', undefined, {
+          authorization: '',
+          cookie: `synctrail_session=${old.token}`,
+        });
         expect(res.statusCode).toBe(401);
       });
 
       it('answers a wrong password with 401 and locks the account after five in a row', async () => {
-        await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, { email: 'lock@acme.test', role: 'VIEWER', password: PASSWORD });
+        await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
+          email: 'lock@acme.test',
+          role: 'VIEWER',
+          password: PASSWORD,
+        });
         for (let i = 0; i < 5; i++) {
-          const res = await t.api('POST', '/api/v1/session', { email: 'lock@acme.test', password: `wrong-${i}` }, { authorization: '' });
+          const res = await t.api(
+            'POST',
+            '/api/v1/session',
+            { email: 'lock@acme.test', password: `wrong-${i}` },
+            { authorization: '' },
+          );
           expect(res.statusCode).toBe(401);
           expect(res.json().error.message).toBe('Wrong email or password.');
         }
-        const locked = await t.api('POST', '/api/v1/session', { email: 'lock@acme.test', password: PASSWORD }, { authorization: '' });
+        const locked = await t.api(
+          'POST',
+          '/api/v1/session',
+          { email: 'lock@acme.test', password: PASSWORD },
+          { authorization: '' },
+        );
         expect(locked.statusCode).toBe(429);
         expect(locked.json().error.code).toBe('too_many_attempts');
-        const unknown = await t.api('POST', '/api/v1/session', { email: 'nobody@acme.test', password: PASSWORD }, { authorization: '' });
+        const unknown = await t.api(
+          'POST',
+          '/api/v1/session',
+          { email: 'nobody@acme.test', password: PASSWORD },
+          { authorization: '' },
+        );
         expect(unknown.statusCode).toBe(401);
       });
     });
@@ -103,45 +166,73 @@ for (const kind of ENGINES) {
         const viewer = await signIn('viewer@acme.test');
         const runs = await viewer('GET', '/api/v1/runs');
         expect(runs.statusCode).toBe(200);
-        expect(runs.json().items.every((r: { organizationId: string }) => r.organizationId === acme.org.id)).toBe(true);
-        expect((await viewer('POST', `/api/v1/integrations/${acme.integration.id}/sync`, {})).statusCode).toBe(403);
+        expect(
+          runs.json().items.every((r: { organizationId: string }) => r.organizationId === acme.org.id),
+        ).toBe(true);
+        expect(
+          (await viewer('POST', `/api/v1/integrations/${acme.integration.id}/sync`, {})).statusCode,
+        ).toBe(403);
         expect((await viewer('GET', `/api/v1/organizations/${acme.org.id}/api-keys`)).statusCode).toBe(403);
         expect((await viewer('GET', `/api/v1/organizations/${globex.org.id}`)).statusCode).toBe(404);
-        expect((await viewer('GET', `/api/v1/runs?organizationId=${globex.org.id}`)).json().items).toEqual([]);
-        const orgs = (await viewer('GET', '/api/v1/organizations')).json().items.map((o: { id: string }) => o.id);
+        expect((await viewer('GET', `/api/v1/runs?organizationId=${globex.org.id}`)).json().items).toEqual(
+          [],
+        );
+        const orgs = (await viewer('GET', '/api/v1/organizations'))
+          .json()
+          .items.map((o: { id: string }) => o.id);
         expect(orgs).toEqual([acme.org.id]);
       });
 
       it('lets an organization admin trigger, cancel and manage members and keys of its own organization only', async () => {
         const admin = await signIn('admin@acme.test');
         const run = (await t.api('POST', '/api/v1/runs', { integrationId: acme.integration.id })).json();
-        expect((await admin('POST', `/api/v1/runs/${run.id}/cancel`)).json().progress).toBe('ABORTION_PENDING');
-        expect((await admin('GET', `/api/v1/organizations/${acme.org.id}/members`)).json().items.length).toBeGreaterThanOrEqual(2);
-        expect((await admin('POST', `/api/v1/integrations/${globex.integration.id}/sync`, {})).statusCode).toBe(404);
+        expect((await admin('POST', `/api/v1/runs/${run.id}/cancel`)).json().progress).toBe(
+          'ABORTION_PENDING',
+        );
+        expect(
+          (await admin('GET', `/api/v1/organizations/${acme.org.id}/members`)).json().items.length,
+        ).toBeGreaterThanOrEqual(2);
+        expect(
+          (await admin('POST', `/api/v1/integrations/${globex.integration.id}/sync`, {})).statusCode,
+        ).toBe(404);
         expect((await admin('POST', '/api/v1/organizations', { name: 'New' })).statusCode).toBe(403);
       });
 
       it('removes a member: their session loses access at once', async () => {
-        const added = (await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, { email: 'temp@acme.test', role: 'VIEWER', password: PASSWORD })).json();
+        const added = (
+          await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
+            email: 'temp@acme.test',
+            role: 'VIEWER',
+            password: PASSWORD,
+          })
+        ).json();
         const temp = await signIn('temp@acme.test');
         expect((await temp('GET', `/api/v1/organizations/${acme.org.id}`)).statusCode).toBe(200);
         const removed = await t.api('DELETE', `/api/v1/members/${added.id}`);
         expect(removed.statusCode).toBe(200);
         expect((await temp('GET', `/api/v1/organizations/${acme.org.id}`)).statusCode).toBe(404);
-        const again = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, { email: 'admin@acme.test', role: 'VIEWER' });
+        const again = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
+          email: 'admin@acme.test',
+          role: 'VIEWER',
+        });
         expect(again.statusCode).toBe(409);
       });
 
       it('lets an operator account see every organization', async () => {
         const ops = await signIn('ops@example.com');
-        const orgs = (await ops('GET', '/api/v1/organizations?limit=1000')).json().items.map((o: { id: string }) => o.id);
+        const orgs = (await ops('GET', '/api/v1/organizations?limit=1000'))
+          .json()
+          .items.map((o: { id: string }) => o.id);
         expect(orgs).toEqual(expect.arrayContaining([acme.org.id, globex.org.id]));
       });
     });
 
     describe('API keys', () => {
       const createKey = async (scopes: string[], org = acme.org.id) => {
-        const res = await t.api('POST', `/api/v1/organizations/${org}/api-keys`, { name: scopes.join('+'), scopes });
+        const res = await t.api('POST', `/api/v1/organizations/${org}/api-keys`, {
+          name: scopes.join('+'),
+          scopes,
+        });
         expect(res.statusCode, res.body).toBe(201);
         return res.json() as { key: { id: string; prefix: string }; token: string };
       };
@@ -153,7 +244,11 @@ for (const kind of ENGINES) {
         expect(token.startsWith(key.prefix)).toBe(true);
         const list = await t.api('GET', `/api/v1/organizations/${acme.org.id}/api-keys`);
         expect(list.body).not.toContain(token);
-        const row = await t.engine.db.selectFrom('api_keys').select('token_hash').where('id', '=', key.id).executeTakeFirstOrThrow();
+        const row = await t.engine.db
+          .selectFrom('api_keys')
+          .select('token_hash')
+          .where('id', '=', key.id)
+          .executeTakeFirstOrThrow();
         expect(row.token_hash).not.toContain(token);
       });
 
@@ -167,22 +262,31 @@ for (const kind of ENGINES) {
         expect(batch.statusCode).toBe(201);
         expect((await ingest('GET', '/api/v1/runs')).statusCode).toBe(403);
         expect((await ingest('GET', `/api/v1/runs/${run.json().id}`)).statusCode).toBe(403);
-        expect((await ingest('POST', '/api/v1/runs', { integrationId: globex.integration.id })).statusCode).toBe(404);
+        expect(
+          (await ingest('POST', '/api/v1/runs', { integrationId: globex.integration.id })).statusCode,
+        ).toBe(404);
       });
 
       it('a read key reads and cannot write; an admin key manages', async () => {
         const read = as((await createKey(['read'])).token);
         expect((await read('GET', '/api/v1/runs')).statusCode).toBe(200);
-        expect((await read('POST', '/api/v1/runs', { integrationId: acme.integration.id })).statusCode).toBe(403);
+        expect((await read('POST', '/api/v1/runs', { integrationId: acme.integration.id })).statusCode).toBe(
+          403,
+        );
         expect((await read('POST', `/api/v1/integrations/${acme.integration.id}/sync`)).statusCode).toBe(403);
         const admin = as((await createKey(['admin', 'read'])).token);
-        expect((await admin('PATCH', `/api/v1/integrations/${acme.integration.id}`, { name: 'Renamed' })).statusCode).toBe(200);
+        expect(
+          (await admin('PATCH', `/api/v1/integrations/${acme.integration.id}`, { name: 'Renamed' }))
+            .statusCode,
+        ).toBe(200);
       });
 
       it('stops working once revoked, and records when it was last used', async () => {
         const { key, token } = await createKey(['read']);
         expect((await as(token)('GET', '/api/v1/runs')).statusCode).toBe(200);
-        const listed = (await t.api('GET', `/api/v1/organizations/${acme.org.id}/api-keys`)).json().items.find((k: { id: string }) => k.id === key.id);
+        const listed = (await t.api('GET', `/api/v1/organizations/${acme.org.id}/api-keys`))
+          .json()
+          .items.find((k: { id: string }) => k.id === key.id);
         expect(listed.lastUsedAt).not.toBeNull();
         expect((await t.api('DELETE', `/api/v1/api-keys/${key.id}`)).json().revokedAt).not.toBeNull();
         const after = await as(token)('GET', '/api/v1/runs');
@@ -190,7 +294,10 @@ for (const kind of ENGINES) {
       });
 
       it('rejects unknown scopes', async () => {
-        const res = await t.api('POST', `/api/v1/organizations/${acme.org.id}/api-keys`, { name: 'x', scopes: ['root'] });
+        const res = await t.api('POST', `/api/v1/organizations/${acme.org.id}/api-keys`, {
+          name: 'x',
+          scopes: ['root'],
+        });
         expect(res.statusCode).toBe(400);
       });
     });
@@ -223,7 +330,16 @@ for (const kind of ENGINES) {
         expect(limited.json().error.code).toBe('rate_limited');
         const signIns = [];
         for (let i = 0; i < 3; i++) {
-          signIns.push((await t.api('POST', '/api/v1/session', { email: 'x@y.z', password: 'nope' }, { authorization: '' })).statusCode);
+          signIns.push(
+            (
+              await t.api(
+                'POST',
+                '/api/v1/session',
+                { email: 'x@y.z', password: 'nope' },
+                { authorization: '' },
+              )
+            ).statusCode,
+          );
         }
         expect(signIns).toEqual([401, 401, 429]);
       } finally {

@@ -13,7 +13,8 @@ import { migrateToLatest } from '../src/storage/migrator.js';
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 
 /** The PostgreSQL server the suites use; each test file gets a database of its own on it. */
-export const PG_ADMIN_URL = process.env.SYNCTRAIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL =
+  process.env.SYNCTRAIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Every engine by default; `SYNCTRAIL_TEST_ENGINES=sqlite` narrows it on a machine without PostgreSQL. */
 export const ENGINES: EngineKind[] = (process.env.SYNCTRAIL_TEST_ENGINES ?? 'sqlite,postgres')
@@ -27,7 +28,10 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database of the given engine. */
-export async function createTestDatabase(kind: EngineKind, overrides: Partial<Config> = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: EngineKind,
+  overrides: Partial<Config> = {},
+): Promise<TestDatabase> {
   const base = loadConfig({ LOG_LEVEL: 'silent', SYNCTRAIL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN });
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'synctrail-test-'));
@@ -64,9 +68,12 @@ export async function createTestDatabase(kind: EngineKind, overrides: Partial<Co
 }
 
 export interface Api {
-  (method: NonNullable<InjectOptions['method']>, url: string, body?: unknown, headers?: Record<string, string>): Promise<
-    LightMyRequestResponse & { body: string; json: <T = any>() => T }
-  >;
+  (
+    method: NonNullable<InjectOptions['method']>,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse & { body: string; json: <T = any>() => T }>;
 }
 
 export interface TestContext {
@@ -116,7 +123,9 @@ export async function startTestApp(kind: EngineKind, overrides: Partial<Config> 
 
 /** Creates an organization, an integration and (optionally) a sync user through the API. */
 export async function seedBasics(api: Api, options: { cancellable?: boolean; partialSync?: boolean } = {}) {
-  const org = (await api('POST', '/api/v1/organizations', { name: `Org ${randomBytes(3).toString('hex')}` })).json();
+  const org = (
+    await api('POST', '/api/v1/organizations', { name: `Org ${randomBytes(3).toString('hex')}` })
+  ).json();
   const integration = (
     await api('POST', `/api/v1/organizations/${org.id}/integrations`, {
       type: 'exchange',

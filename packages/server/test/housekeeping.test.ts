@@ -13,10 +13,21 @@ for (const kind of ENGINES) {
 
     it('forgets old idempotency answers, expired sessions and abandoned uploads, and keeps recorded data', async () => {
       const { integration } = await seedBasics(t.api);
-      const run = await t.api('POST', '/api/v1/runs', { integrationId: integration.id }, { 'idempotency-key': 'old-key' });
-      await t.api('POST', `/api/v1/runs/${run.json().id}/artifacts?name=a.txt`, 'kept', { 'content-type': 'text/plain' });
+      const run = await t.api(
+        'POST',
+        '/api/v1/runs',
+        { integrationId: integration.id },
+        { 'idempotency-key': 'old-key' },
+      );
+      await t.api('POST', `/api/v1/runs/${run.json().id}/artifacts?name=a.txt`, 'kept', {
+        'content-type': 'text/plain',
+      });
       await t.app.services.accounts.createOperator('keeper@example.com', null, 'a long enough password');
-      await t.app.services.accounts.signIn('keeper@example.com', 'a long enough password', new Date(Date.now() - 20 * HOUR));
+      await t.app.services.accounts.signIn(
+        'keeper@example.com',
+        'a long enough password',
+        new Date(Date.now() - 20 * HOUR),
+      );
       await t.engine.db
         .insertInto('artifacts')
         .values({
@@ -34,14 +45,27 @@ for (const kind of ENGINES) {
         .execute();
 
       const later = new Date(Date.now() + 73 * HOUR);
-      expect(await t.app.services.housekeeping.sweep(later)).toEqual({ idempotencyKeys: 1, sessions: 1, uploads: 1 });
+      expect(await t.app.services.housekeeping.sweep(later)).toEqual({
+        idempotencyKeys: 1,
+        sessions: 1,
+        uploads: 1,
+      });
       // The key is forgotten: the same key now starts a new run rather than replaying.
-      const again = await t.api('POST', '/api/v1/runs', { integrationId: integration.id }, { 'idempotency-key': 'old-key' });
+      const again = await t.api(
+        'POST',
+        '/api/v1/runs',
+        { integrationId: integration.id },
+        { 'idempotency-key': 'old-key' },
+      );
       expect(again.headers['idempotent-replayed']).toBeUndefined();
       expect(again.json().id).not.toBe(run.json().id);
       expect((await t.api('GET', `/api/v1/runs/${run.json().id}`)).statusCode).toBe(200);
       expect((await t.api('GET', `/api/v1/runs/${run.json().id}/artifacts`)).json().items).toHaveLength(1);
-      expect(await t.app.services.housekeeping.sweep(new Date())).toEqual({ idempotencyKeys: 0, sessions: 0, uploads: 0 });
+      expect(await t.app.services.housekeeping.sweep(new Date())).toEqual({
+        idempotencyKeys: 0,
+        sessions: 0,
+        uploads: 0,
+      });
     });
   });
 }

@@ -35,7 +35,13 @@ interface Ids {
   maskingRule: string;
 }
 
-const R = (name: string, method: Row['method'], url: Row['url'], expect: Row['expect'], extra: Partial<Row> = {}): Row => ({
+const R = (
+  name: string,
+  method: Row['method'],
+  url: Row['url'],
+  expect: Row['expect'],
+  extra: Partial<Row> = {},
+): Row => ({
   name,
   method,
   url,
@@ -51,20 +57,42 @@ const action = { source: { system: 'A' }, target: { system: 'B' }, action: 'NONE
 const ROWS: Row[] = [
   R('list organizations', 'GET', () => '/api/v1/organizations', LIST, { list: true }),
   R('get organization', 'GET', (i) => `/api/v1/organizations/${i.orgA}`, READ),
-  R('update organization', 'PATCH', (i) => `/api/v1/organizations/${i.orgA}`, ADMIN_WRITE, { body: () => ({ name: 'A2' }) }),
-  R('create organization', 'POST', () => '/api/v1/organizations', { other: 403, viewer: 403, ingest: 403, operator: 201 }, {
-    body: () => ({ name: `New ${Math.random()}` }),
+  R('update organization', 'PATCH', (i) => `/api/v1/organizations/${i.orgA}`, ADMIN_WRITE, {
+    body: () => ({ name: 'A2' }),
   }),
+  R(
+    'create organization',
+    'POST',
+    () => '/api/v1/organizations',
+    { other: 403, viewer: 403, ingest: 403, operator: 201 },
+    {
+      body: () => ({ name: `New ${Math.random()}` }),
+    },
+  ),
   R('list integrations', 'GET', (i) => `/api/v1/organizations/${i.orgA}/integrations`, READ),
-  R('create integration', 'POST', (i) => `/api/v1/organizations/${i.orgA}/integrations`, { ...ADMIN_WRITE, operator: 201 }, {
-    body: () => ({ type: 'x', name: 'x' }),
-  }),
+  R(
+    'create integration',
+    'POST',
+    (i) => `/api/v1/organizations/${i.orgA}/integrations`,
+    { ...ADMIN_WRITE, operator: 201 },
+    {
+      body: () => ({ type: 'x', name: 'x' }),
+    },
+  ),
   R('get integration', 'GET', (i) => `/api/v1/integrations/${i.integration}`, READ),
-  R('update integration', 'PATCH', (i) => `/api/v1/integrations/${i.integration}`, ADMIN_WRITE, { body: () => ({ name: 'renamed' }) }),
-  R('list users', 'GET', (i) => `/api/v1/organizations/${i.orgA}/users`, READ),
-  R('upsert user', 'POST', (i) => `/api/v1/organizations/${i.orgA}/users`, { other: 404, viewer: 403, ingest: 201, operator: 200 }, {
-    body: () => ({ externalId: 'shared-user' }),
+  R('update integration', 'PATCH', (i) => `/api/v1/integrations/${i.integration}`, ADMIN_WRITE, {
+    body: () => ({ name: 'renamed' }),
   }),
+  R('list users', 'GET', (i) => `/api/v1/organizations/${i.orgA}/users`, READ),
+  R(
+    'upsert user',
+    'POST',
+    (i) => `/api/v1/organizations/${i.orgA}/users`,
+    { other: 404, viewer: 403, ingest: 201, operator: 200 },
+    {
+      body: () => ({ externalId: 'shared-user' }),
+    },
+  ),
   R('get user', 'GET', (i) => `/api/v1/users/${i.user}`, READ),
   R('update user', 'PATCH', (i) => `/api/v1/users/${i.user}`, ADMIN_WRITE, { body: () => ({ name: 'n' }) }),
   R('user runs', 'GET', (i) => `/api/v1/users/${i.user}/runs`, READ),
@@ -76,57 +104,180 @@ const ROWS: Row[] = [
   R('start run', 'POST', () => '/api/v1/runs', INGEST_WRITE, {
     body: (i) => ({ integrationId: i.integration, trigger: 'LEANIX_CHANGES' }),
   }),
-  R('patch run', 'PATCH', (i) => `/api/v1/runs/${i.run}`, { other: 404, viewer: 403, ingest: 200, operator: 200 }, {
-    body: () => ({ counters: { objects: 1 } }),
-  }),
+  R(
+    'patch run',
+    'PATCH',
+    (i) => `/api/v1/runs/${i.run}`,
+    { other: 404, viewer: 403, ingest: 200, operator: 200 },
+    {
+      body: () => ({ counters: { objects: 1 } }),
+    },
+  ),
   R('append actions', 'POST', (i) => `/api/v1/runs/${i.run}/actions`, INGEST_WRITE, { body: () => [action] }),
   R('list actions', 'GET', (i) => `/api/v1/runs/${i.run}/actions`, READ),
-  R('heartbeat', 'POST', (i) => `/api/v1/runs/${i.run}/heartbeat`, { other: 404, viewer: 403, ingest: 200, operator: 200 }),
-  R('list artifacts', 'GET', (i) => `/api/v1/runs/${i.run}/artifacts`, READ),
-  R('download artifact', 'GET', (i) => `/api/v1/runs/${i.run}/artifacts/${i.artifact}`, { other: 404, viewer: 403, ingest: 403, operator: 200 }),
-  R('upload artifact', 'POST', (i) => `/api/v1/runs/${i.run}/artifacts?name=more.txt&kind=OTHER`, INGEST_WRITE, { body: () => 'log line\n' }),
-  R('trigger sync', 'POST', (i) => `/api/v1/integrations/${i.integration}/sync`, { other: 404, viewer: 403, ingest: 403, operator: 201 }),
-  R('notify changes', 'POST', (i) => `/api/v1/integrations/${i.integration}/changes`, { other: 404, viewer: 403, ingest: 201, operator: 200 }, {
-    body: () => ({ origin: 'SERVICENOW' }),
-  }),
-  R('lease', 'POST', (i) => `/api/v1/integrations/${i.integration}/lease`, { other: 404, viewer: 403, ingest: 200, operator: 200 }),
-  R('cancel', 'POST', (i) => `/api/v1/runs/${i.finishedRun}/cancel`, { other: 404, viewer: 403, ingest: 403, operator: 409 }),
-  R('list calls', 'GET', () => '/api/v1/calls', LIST, { list: true }),
-  R('get call', 'GET', (i) => `/api/v1/calls/${i.call}`, READ),
-  R('append calls', 'POST', () => '/api/v1/calls', { other: 404, viewer: 403, ingest: 201, operator: 201 }, {
-    body: (i) => [{ organizationId: i.orgA, direction: 'OUTGOING', appFrom: 'A', appTo: 'B', method: 'GET', url: 'https://x.test/' }],
-  }),
-  R('list api keys', 'GET', (i) => `/api/v1/organizations/${i.orgA}/api-keys`, { other: 404, viewer: 403, ingest: 403, operator: 200 }),
-  R('create api key', 'POST', (i) => `/api/v1/organizations/${i.orgA}/api-keys`, { other: 404, viewer: 403, ingest: 403, operator: 201 }, {
-    body: () => ({ name: 'k', scopes: ['read'] }),
-  }),
-  R('list members', 'GET', (i) => `/api/v1/organizations/${i.orgA}/members`, { other: 404, viewer: 403, ingest: 403, operator: 200 }),
-  R('add member', 'POST', (i) => `/api/v1/organizations/${i.orgA}/members`, { other: 404, viewer: 403, ingest: 403, operator: 201 }, {
-    body: () => ({ email: `m${Math.random().toString(36).slice(2)}@a.test`, role: 'VIEWER' }),
-  }),
-  R('revoke api key', 'DELETE', (i) => `/api/v1/api-keys/${i.apiKey}`, { other: 404, viewer: 403, ingest: 403, operator: 200 }),
-  R('remove member', 'DELETE', (i) => `/api/v1/members/${i.member}`, { other: 404, viewer: 403, ingest: 403, operator: 200 }),
-  R('list masking rules', 'GET', (i) => `/api/v1/organizations/${i.orgA}/masking-rules`, { other: 404, viewer: 403, ingest: 403, operator: 200 }),
-  R('add masking rule', 'POST', (i) => `/api/v1/organizations/${i.orgA}/masking-rules`, { other: 404, viewer: 403, ingest: 403, operator: 201 }, {
-    body: () => ({ name: 'tenant header', kind: 'field', match: 'x-acme-*' }),
-  }),
-  // A's rule addressed through B's path: B's own admin key finds nothing to delete.
-  R("remove A's masking rule through B", 'DELETE', (i) => `/api/v1/organizations/${i.orgB}/masking-rules/${i.maskingRule}`, {
+  R('heartbeat', 'POST', (i) => `/api/v1/runs/${i.run}/heartbeat`, {
     other: 404,
-    viewer: 404,
-    ingest: 404,
-    operator: 404,
+    viewer: 403,
+    ingest: 200,
+    operator: 200,
   }),
-  R('remove masking rule', 'DELETE', (i) => `/api/v1/organizations/${i.orgA}/masking-rules/${i.maskingRule}`, {
+  R('list artifacts', 'GET', (i) => `/api/v1/runs/${i.run}/artifacts`, READ),
+  R('download artifact', 'GET', (i) => `/api/v1/runs/${i.run}/artifacts/${i.artifact}`, {
     other: 404,
     viewer: 403,
     ingest: 403,
     operator: 200,
   }),
-  R('list audit events', 'GET', () => '/api/v1/audit', { other: 200, viewer: 403, ingest: 403, operator: 200 }, { list: true }),
-  R('list audit events of A by filter', 'GET', (i) => `/api/v1/audit?organizationId=${i.orgA}`, { other: 200, viewer: 403, ingest: 403, operator: 200 }, {
-    list: true,
+  R(
+    'upload artifact',
+    'POST',
+    (i) => `/api/v1/runs/${i.run}/artifacts?name=more.txt&kind=OTHER`,
+    INGEST_WRITE,
+    { body: () => 'log line\n' },
+  ),
+  R('trigger sync', 'POST', (i) => `/api/v1/integrations/${i.integration}/sync`, {
+    other: 404,
+    viewer: 403,
+    ingest: 403,
+    operator: 201,
   }),
+  R(
+    'notify changes',
+    'POST',
+    (i) => `/api/v1/integrations/${i.integration}/changes`,
+    { other: 404, viewer: 403, ingest: 201, operator: 200 },
+    {
+      body: () => ({ origin: 'SERVICENOW' }),
+    },
+  ),
+  R('lease', 'POST', (i) => `/api/v1/integrations/${i.integration}/lease`, {
+    other: 404,
+    viewer: 403,
+    ingest: 200,
+    operator: 200,
+  }),
+  R('cancel', 'POST', (i) => `/api/v1/runs/${i.finishedRun}/cancel`, {
+    other: 404,
+    viewer: 403,
+    ingest: 403,
+    operator: 409,
+  }),
+  R('list calls', 'GET', () => '/api/v1/calls', LIST, { list: true }),
+  R('get call', 'GET', (i) => `/api/v1/calls/${i.call}`, READ),
+  R(
+    'append calls',
+    'POST',
+    () => '/api/v1/calls',
+    { other: 404, viewer: 403, ingest: 201, operator: 201 },
+    {
+      body: (i) => [
+        {
+          organizationId: i.orgA,
+          direction: 'OUTGOING',
+          appFrom: 'A',
+          appTo: 'B',
+          method: 'GET',
+          url: 'https://x.test/',
+        },
+      ],
+    },
+  ),
+  R('list api keys', 'GET', (i) => `/api/v1/organizations/${i.orgA}/api-keys`, {
+    other: 404,
+    viewer: 403,
+    ingest: 403,
+    operator: 200,
+  }),
+  R(
+    'create api key',
+    'POST',
+    (i) => `/api/v1/organizations/${i.orgA}/api-keys`,
+    { other: 404, viewer: 403, ingest: 403, operator: 201 },
+    {
+      body: () => ({ name: 'k', scopes: ['read'] }),
+    },
+  ),
+  R('list members', 'GET', (i) => `/api/v1/organizations/${i.orgA}/members`, {
+    other: 404,
+    viewer: 403,
+    ingest: 403,
+    operator: 200,
+  }),
+  R(
+    'add member',
+    'POST',
+    (i) => `/api/v1/organizations/${i.orgA}/members`,
+    { other: 404, viewer: 403, ingest: 403, operator: 201 },
+    {
+      body: () => ({ email: `m${Math.random().toString(36).slice(2)}@a.test`, role: 'VIEWER' }),
+    },
+  ),
+  R('revoke api key', 'DELETE', (i) => `/api/v1/api-keys/${i.apiKey}`, {
+    other: 404,
+    viewer: 403,
+    ingest: 403,
+    operator: 200,
+  }),
+  R('remove member', 'DELETE', (i) => `/api/v1/members/${i.member}`, {
+    other: 404,
+    viewer: 403,
+    ingest: 403,
+    operator: 200,
+  }),
+  R('list masking rules', 'GET', (i) => `/api/v1/organizations/${i.orgA}/masking-rules`, {
+    other: 404,
+    viewer: 403,
+    ingest: 403,
+    operator: 200,
+  }),
+  R(
+    'add masking rule',
+    'POST',
+    (i) => `/api/v1/organizations/${i.orgA}/masking-rules`,
+    { other: 404, viewer: 403, ingest: 403, operator: 201 },
+    {
+      body: () => ({ name: 'tenant header', kind: 'field', match: 'x-acme-*' }),
+    },
+  ),
+  // A's rule addressed through B's path: B's own admin key finds nothing to delete.
+  R(
+    "remove A's masking rule through B",
+    'DELETE',
+    (i) => `/api/v1/organizations/${i.orgB}/masking-rules/${i.maskingRule}`,
+    {
+      other: 404,
+      viewer: 404,
+      ingest: 404,
+      operator: 404,
+    },
+  ),
+  R(
+    'remove masking rule',
+    'DELETE',
+    (i) => `/api/v1/organizations/${i.orgA}/masking-rules/${i.maskingRule}`,
+    {
+      other: 404,
+      viewer: 403,
+      ingest: 403,
+      operator: 200,
+    },
+  ),
+  R(
+    'list audit events',
+    'GET',
+    () => '/api/v1/audit',
+    { other: 200, viewer: 403, ingest: 403, operator: 200 },
+    { list: true },
+  ),
+  R(
+    'list audit events of A by filter',
+    'GET',
+    (i) => `/api/v1/audit?organizationId=${i.orgA}`,
+    { other: 200, viewer: 403, ingest: 403, operator: 200 },
+    {
+      list: true,
+    },
+  ),
 ];
 
 for (const kind of ENGINES) {
@@ -142,24 +293,64 @@ for (const kind of ENGINES) {
       const b = await seedBasics(t.api);
       orgAName = a.org.name;
       const run = (
-        await t.api('POST', '/api/v1/runs', { integrationId: a.integration.id, userId: a.user.id, trigger: 'EXCHANGE_CHANGES' })
+        await t.api('POST', '/api/v1/runs', {
+          integrationId: a.integration.id,
+          userId: a.user.id,
+          trigger: 'EXCHANGE_CHANGES',
+        })
       ).json();
-      const finished = (await t.api('POST', '/api/v1/runs', { integrationId: a.integration.id, progress: 'FINISHED' })).json();
+      const finished = (
+        await t.api('POST', '/api/v1/runs', { integrationId: a.integration.id, progress: 'FINISHED' })
+      ).json();
       await t.api('POST', `/api/v1/runs/${run.id}/actions`, [{ ...action, status: 'ERROR' }]);
-      const artifact = (await t.api('POST', `/api/v1/runs/${run.id}/artifacts?name=job.txt&kind=JOB_LIST`, 'job 1\n', { 'content-type': 'text/plain' })).json();
-      const calls = (await t.api('POST', '/api/v1/calls', [
-        { organizationId: a.org.id, direction: 'INCOMING', appFrom: 'Google', appTo: 'Portal', method: 'POST', url: 'https://p.test/sso', request: { body: 'secret-ish' } },
-      ])).json();
+      const artifact = (
+        await t.api('POST', `/api/v1/runs/${run.id}/artifacts?name=job.txt&kind=JOB_LIST`, 'job 1\n', {
+          'content-type': 'text/plain',
+        })
+      ).json();
+      const calls = (
+        await t.api('POST', '/api/v1/calls', [
+          {
+            organizationId: a.org.id,
+            direction: 'INCOMING',
+            appFrom: 'Google',
+            appTo: 'Portal',
+            method: 'POST',
+            url: 'https://p.test/sso',
+            request: { body: 'secret-ish' },
+          },
+        ])
+      ).json();
       const key = async (org: string, scopes: string[]) =>
-        (await t.api('POST', `/api/v1/organizations/${org}/api-keys`, { name: scopes.join(), scopes })).json();
+        (
+          await t.api('POST', `/api/v1/organizations/${org}/api-keys`, { name: scopes.join(), scopes })
+        ).json();
       const revocable = await key(a.org.id, ['read']);
-      const member = (await t.api('POST', `/api/v1/organizations/${a.org.id}/members`, { email: 'gone@a.test', role: 'VIEWER' })).json();
-      await t.api('POST', `/api/v1/organizations/${a.org.id}/members`, { email: 'viewer@a.test', role: 'VIEWER', password: PASSWORD });
-      const signIn = await t.api('POST', '/api/v1/session', { email: 'viewer@a.test', password: PASSWORD }, { authorization: '' });
+      const member = (
+        await t.api('POST', `/api/v1/organizations/${a.org.id}/members`, {
+          email: 'gone@a.test',
+          role: 'VIEWER',
+        })
+      ).json();
+      await t.api('POST', `/api/v1/organizations/${a.org.id}/members`, {
+        email: 'viewer@a.test',
+        role: 'VIEWER',
+        password: PASSWORD,
+      });
+      const signIn = await t.api(
+        'POST',
+        '/api/v1/session',
+        { email: 'viewer@a.test', password: PASSWORD },
+        { authorization: '' },
+      );
       const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
       const csrf = signIn.json().csrfToken as string;
       const rule = (
-        await t.api('POST', `/api/v1/organizations/${a.org.id}/masking-rules`, { name: 'crm session', kind: 'field', match: 'x-crm-session' })
+        await t.api('POST', `/api/v1/organizations/${a.org.id}/masking-rules`, {
+          name: 'crm session',
+          kind: 'field',
+          match: 'x-crm-session',
+        })
       ).json();
       const other = (await key(b.org.id, ['ingest', 'read', 'admin'])).token;
       const ingest = (await key(a.org.id, ['ingest'])).token;
@@ -180,7 +371,11 @@ for (const kind of ENGINES) {
       headers.other = () => ({ authorization: `Bearer ${other}` });
       headers.ingest = () => ({ authorization: `Bearer ${ingest}` });
       headers.operator = () => ({});
-      headers.viewer = (method) => ({ authorization: '', cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }) });
+      headers.viewer = (method) => ({
+        authorization: '',
+        cookie,
+        ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
+      });
       // B has data of its own, which A's callers must never see either.
       await t.api('POST', '/api/v1/runs', { integrationId: b.integration.id });
     });
@@ -192,12 +387,21 @@ for (const kind of ENGINES) {
         for (const caller of CALLERS) {
           const body = row.body?.(ids);
           const extra = typeof body === 'string' ? { 'content-type': 'text/plain' } : {};
-          const res = await t.api(row.method, row.url(ids), body, { ...extra, ...headers[caller](row.method) });
+          const res = await t.api(row.method, row.url(ids), body, {
+            ...extra,
+            ...headers[caller](row.method),
+          });
           seen[caller] = res.statusCode;
           if (res.statusCode < 300 && row.list) {
-            const orgs = new Set(res.json().items.map((i: { organizationId?: string; id: string }) => i.organizationId ?? i.id));
+            const orgs = new Set(
+              res.json().items.map((i: { organizationId?: string; id: string }) => i.organizationId ?? i.id),
+            );
             if (caller === 'other') expect([...orgs], `${caller} sees A`).not.toContain(ids.orgA);
-            if (caller === 'viewer' || caller === 'ingest') expect([...orgs].every((o) => o === ids.orgA), `${caller} sees others`).toBe(true);
+            if (caller === 'viewer' || caller === 'ingest')
+              expect(
+                [...orgs].every((o) => o === ids.orgA),
+                `${caller} sees others`,
+              ).toBe(true);
           }
           // A refusal may name what the caller sent, but nothing of A's it could not know.
           if (res.statusCode >= 400) expect(res.body).not.toContain(orgAName);

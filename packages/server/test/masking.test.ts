@@ -18,16 +18,32 @@ for (const kind of ENGINES) {
     /** A caller signed in to the console as a member of acme with that role. */
     const member = async (role: 'ADMIN' | 'VIEWER') => {
       const email = `${role.toLowerCase()}-${randomBytes(3).toString('hex')}@acme.test`;
-      const added = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, { email, role, password: PASSWORD });
+      const added = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
+        email,
+        role,
+        password: PASSWORD,
+      });
       expect(added.statusCode, added.body).toBe(201);
-      const session = await t.api('POST', '/api/v1/session', { email, password: PASSWORD }, { authorization: '' });
+      const session = await t.api(
+        'POST',
+        '/api/v1/session',
+        { email, password: PASSWORD },
+        { authorization: '' },
+      );
       const cookie = String(session.headers['set-cookie']).split(';')[0] ?? '';
       const csrf = session.json().csrfToken as string;
       return (method: Parameters<typeof t.api>[0], url: string, body?: unknown) =>
-        t.api(method, url, body, { authorization: '', cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }) });
+        t.api(method, url, body, {
+          authorization: '',
+          cookie,
+          ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
+        });
     };
     const keyOf = async (org: string, scopes: string[]) => {
-      const res = await t.api('POST', `/api/v1/organizations/${org}/api-keys`, { name: scopes.join('+'), scopes });
+      const res = await t.api('POST', `/api/v1/organizations/${org}/api-keys`, {
+        name: scopes.join('+'),
+        scopes,
+      });
       const token = res.json().token as string;
       return (method: Parameters<typeof t.api>[0], url: string, body?: unknown) =>
         t.api(method, url, body, { authorization: `Bearer ${token}` });
@@ -37,12 +53,19 @@ for (const kind of ENGINES) {
       expect(res.statusCode, res.body).toBe(201);
       return res.json<{ id: string }>().id;
     };
-    const actionsOf = async (runId: string) => (await t.api('GET', `/api/v1/runs/${runId}/actions`)).json().items as any[];
+    const actionsOf = async (runId: string) =>
+      (await t.api('GET', `/api/v1/runs/${runId}/actions`)).json().items as any[];
     const rulesUrl = (org: string) => `/api/v1/organizations/${org}/masking-rules`;
     const auditOf = async (target: string) =>
-      (await t.api('GET', `/api/v1/audit?target=${encodeURIComponent(target)}&sort=asc`)).json().items as any[];
+      (await t.api('GET', `/api/v1/audit?target=${encodeURIComponent(target)}&sort=asc`)).json()
+        .items as any[];
     /** Uploads a file in the given pieces, as a piped upload arrives (no Content-Length). */
-    const uploadPieces = (runId: string, query: string, pieces: Buffer[], contentType = 'application/octet-stream') =>
+    const uploadPieces = (
+      runId: string,
+      query: string,
+      pieces: Buffer[],
+      contentType = 'application/octet-stream',
+    ) =>
       t.app.inject({
         method: 'POST',
         url: `/api/v1/runs/${runId}/artifacts?${query}`,
@@ -79,14 +102,19 @@ for (const kind of ENGINES) {
               body: '<soap:Envelope><soap:Header><t:Credentials><t:Password>Xy!9kLm#2</t:Password></t:Credentials></soap:Header><soap:Body><m:GetItem Id="AAMkAD"/></soap:Body></soap:Envelope>',
             },
             response: {
-              headers: { 'Set-Cookie': ['ASP.NET_SessionId=q8w7e6r5t4; path=/'], 'content-type': 'application/json' },
+              headers: {
+                'Set-Cookie': ['ASP.NET_SessionId=q8w7e6r5t4; path=/'],
+                'content-type': 'application/json',
+              },
               body: '{"error":"invalid_grant","refresh_token":"1//0gLrT9xQ","card":"4111 1111 1111 1111","user":"ada@example.com"}',
             },
           },
         ]);
         expect(res.statusCode, res.body).toBe(201);
         const stored = (await t.api('GET', `/api/v1/calls/${res.json().ids[0]}`)).json();
-        expect(stored.url).toBe('https://ews.example.com/EWS/Exchange.asmx?access_token=***&mailbox=ada%40example.com#id_token=***');
+        expect(stored.url).toBe(
+          'https://ews.example.com/EWS/Exchange.asmx?access_token=***&mailbox=ada%40example.com#id_token=***',
+        );
         expect(stored.request.headers).toEqual({
           Authorization: '***',
           Cookie: '***',
@@ -98,9 +126,20 @@ for (const kind of ENGINES) {
           '<soap:Envelope><soap:Header><t:Credentials>***</t:Credentials></soap:Header><soap:Body><m:GetItem Id="AAMkAD"/></soap:Body></soap:Envelope>',
         );
         expect(stored.response.headers['Set-Cookie']).toEqual(['***']);
-        expect(JSON.parse(stored.response.body)).toEqual({ error: 'invalid_grant', refresh_token: '***', card: '***', user: 'ada@example.com' });
-        const raw = await t.engine.db.selectFrom('calls').select(['url', 'request', 'response']).where('id', '=', stored.id).executeTakeFirstOrThrow();
-        expect(JSON.stringify(raw)).not.toMatch(/EwBwA8l6|00Dxx0000001gPL|Hq9kLw2x|sk_live|Xy!9kLm|q8w7e6r5t4|1\/\/0gLrT9xQ|4111 1111|eyJhbGci/);
+        expect(JSON.parse(stored.response.body)).toEqual({
+          error: 'invalid_grant',
+          refresh_token: '***',
+          card: '***',
+          user: 'ada@example.com',
+        });
+        const raw = await t.engine.db
+          .selectFrom('calls')
+          .select(['url', 'request', 'response'])
+          .where('id', '=', stored.id)
+          .executeTakeFirstOrThrow();
+        expect(JSON.stringify(raw)).not.toMatch(
+          /EwBwA8l6|00Dxx0000001gPL|Hq9kLw2x|sk_live|Xy!9kLm|q8w7e6r5t4|1\/\/0gLrT9xQ|4111 1111|eyJhbGci/,
+        );
       });
     });
 
@@ -115,8 +154,14 @@ for (const kind of ENGINES) {
             status: 'ERROR',
             message: '{"error":"unauthorized","access_token":"ya29.c.b0AXv0zTOa"}',
             details: {
-              changes: [{ field: 'Password', old: 'Spring2025!', new: 'Summer2026!' }, { field: 'Title', old: 'Dr.', new: 'Prof.' }],
-              request: { headers: [{ name: 'Authorization', value: `Bearer ${JWT}` }], url: 'https://crm.example.com/api?apikey=b1946ac92492d2347c62&page=3' },
+              changes: [
+                { field: 'Password', old: 'Spring2025!', new: 'Summer2026!' },
+                { field: 'Title', old: 'Dr.', new: 'Prof.' },
+              ],
+              request: {
+                headers: [{ name: 'Authorization', value: `Bearer ${JWT}` }],
+                url: 'https://crm.example.com/api?apikey=b1946ac92492d2347c62&page=3',
+              },
             },
           },
           {
@@ -126,14 +171,26 @@ for (const kind of ENGINES) {
             status: 'WARNING',
             message: 'The access token expired; retried with Authorization: Bearer 9f8e7d6c5b4a3f2e1d',
           },
-          { source: { system: 'CRM' }, target: { system: 'Exchange' }, action: 'NONE', status: 'INFO', message: 'Token refreshed for ada@example.com' },
+          {
+            source: { system: 'CRM' },
+            target: { system: 'Exchange' },
+            action: 'NONE',
+            status: 'INFO',
+            message: 'Token refreshed for ada@example.com',
+          },
         ]);
         expect(res.statusCode, res.body).toBe(201);
         const [first, second, third] = await actionsOf(runId);
         expect(JSON.parse(first.message)).toEqual({ error: 'unauthorized', access_token: '***' });
         expect(first.details).toEqual({
-          changes: [{ field: 'Password', old: '***', new: '***' }, { field: 'Title', old: 'Dr.', new: 'Prof.' }],
-          request: { headers: [{ name: 'Authorization', value: '***' }], url: 'https://crm.example.com/api?apikey=***&page=3' },
+          changes: [
+            { field: 'Password', old: '***', new: '***' },
+            { field: 'Title', old: 'Dr.', new: 'Prof.' },
+          ],
+          request: {
+            headers: [{ name: 'Authorization', value: '***' }],
+            url: 'https://crm.example.com/api?apikey=***&page=3',
+          },
         });
         expect(second.message).toBe('The access token expired; retried with Authorization: Bearer ***');
         expect(third.message).toBe('Token refreshed for ada@example.com');
@@ -155,7 +212,10 @@ for (const kind of ENGINES) {
         ].join('\n');
         const input = Buffer.from(trace);
         const cut = trace.indexOf('second-half');
-        const text = await uploadPieces(runId, 'name=c4c-trace.txt&kind=HTTP_TRACE', [input.subarray(0, cut), input.subarray(cut)]);
+        const text = await uploadPieces(runId, 'name=c4c-trace.txt&kind=HTTP_TRACE', [
+          input.subarray(0, cut),
+          input.subarray(cut),
+        ]);
         expect(text.statusCode, text.body).toBe(201);
         const expected = trace
           .replace('refresh_token=5Aep861TSESvWeHt', 'refresh_token=***')
@@ -163,17 +223,37 @@ for (const kind of ENGINES) {
           .replace('Bearer 00D5g000004Ce!ARwAQ.second-half-of-token', 'Bearer ***');
         const download = await t.api('GET', `/api/v1/runs/${runId}/artifacts/${text.json().id}`);
         expect(download.body).toBe(expected);
-        expect(text.json()).toMatchObject({ sizeBytes: Buffer.byteLength(expected), sha256: sha256(Buffer.from(expected)) });
+        expect(text.json()).toMatchObject({
+          sizeBytes: Buffer.byteLength(expected),
+          sha256: sha256(Buffer.from(expected)),
+        });
 
-        const config = '<Configuration>\n  <Exchange url="https://ews.example.com" authentication="OAuth2" password="Hunter2-Acme"/>\n  <ClientSecret>\n    vL8~q2\n  </ClientSecret>\n</Configuration>\n';
-        const xml = await uploadPieces(runId, 'name=configuration.xml&kind=CONFIGURATION', [Buffer.from(config.slice(0, 70)), Buffer.from(config.slice(70))]);
+        const config =
+          '<Configuration>\n  <Exchange url="https://ews.example.com" authentication="OAuth2" password="Hunter2-Acme"/>\n  <ClientSecret>\n    vL8~q2\n  </ClientSecret>\n</Configuration>\n';
+        const xml = await uploadPieces(runId, 'name=configuration.xml&kind=CONFIGURATION', [
+          Buffer.from(config.slice(0, 70)),
+          Buffer.from(config.slice(70)),
+        ]);
         expect((await t.api('GET', `/api/v1/runs/${runId}/artifacts/${xml.json().id}`)).body).toBe(
           '<Configuration>\n  <Exchange url="https://ews.example.com" authentication="OAuth2" password="***"/>\n  <ClientSecret>***</ClientSecret>\n</Configuration>\n',
         );
 
-        const binary = Buffer.concat([randomBytes(5000), Buffer.from('Authorization: Bearer 00D5g000004Ce!ARwAQ\npassword=hunter2\n'), randomBytes(5000)]);
-        const zip = await uploadPieces(runId, 'name=sync-logs.zip', [binary.subarray(0, 4000), binary.subarray(4000)], 'application/zip');
-        const zipped = await t.app.inject({ method: 'GET', url: `/api/v1/runs/${runId}/artifacts/${zip.json().id}`, headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+        const binary = Buffer.concat([
+          randomBytes(5000),
+          Buffer.from('Authorization: Bearer 00D5g000004Ce!ARwAQ\npassword=hunter2\n'),
+          randomBytes(5000),
+        ]);
+        const zip = await uploadPieces(
+          runId,
+          'name=sync-logs.zip',
+          [binary.subarray(0, 4000), binary.subarray(4000)],
+          'application/zip',
+        );
+        const zipped = await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/runs/${runId}/artifacts/${zip.json().id}`,
+          headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+        });
         expect(zipped.rawPayload.equals(binary)).toBe(true);
         expect(zip.json()).toMatchObject({ sizeBytes: binary.length, sha256: sha256(binary) });
       });
@@ -186,7 +266,11 @@ for (const kind of ENGINES) {
           name: 'ServiceNow',
           configuration: {
             instance: 'acme.service-now.com',
-            oauth: { clientId: 'sync', clientSecret: 'Zx8-Qw7-Er6', tokenUrl: 'https://acme.service-now.com/oauth_token.do' },
+            oauth: {
+              clientId: 'sync',
+              clientSecret: 'Zx8-Qw7-Er6',
+              tokenUrl: 'https://acme.service-now.com/oauth_token.do',
+            },
             proxy: 'http://proxy-user:Pr0xyPass@proxy.acme.test:8080',
             headers: { 'X-Api-Key': 'k-88c1f2' },
           },
@@ -195,11 +279,17 @@ for (const kind of ENGINES) {
         const integration = (await t.api('GET', `/api/v1/integrations/${created.json().id}`)).json();
         expect(integration.configuration).toEqual({
           instance: 'acme.service-now.com',
-          oauth: { clientId: 'sync', clientSecret: '***', tokenUrl: 'https://acme.service-now.com/oauth_token.do' },
+          oauth: {
+            clientId: 'sync',
+            clientSecret: '***',
+            tokenUrl: 'https://acme.service-now.com/oauth_token.do',
+          },
           proxy: 'http://proxy-user:***@proxy.acme.test:8080',
           headers: { 'X-Api-Key': '***' },
         });
-        const patched = await t.api('PATCH', `/api/v1/integrations/${integration.id}`, { configuration: { xml: '<auth><password>pw-2026</password></auth>' } });
+        const patched = await t.api('PATCH', `/api/v1/integrations/${integration.id}`, {
+          configuration: { xml: '<auth><password>pw-2026</password></auth>' },
+        });
         expect(patched.json().configuration).toEqual({ xml: '<auth><password>***</password></auth>' });
       });
     });
@@ -207,12 +297,25 @@ for (const kind of ENGINES) {
     describe('/api/v1/organizations/:id/masking-rules', () => {
       it('lets an admin add, list and remove rules, and records each change in the audit log', async () => {
         const admin = await member('ADMIN');
-        const created = await admin('POST', rulesUrl(acme.org.id), { name: 'Tenant ids', kind: 'pattern', match: 'TEN-[0-9]{5}' });
+        const created = await admin('POST', rulesUrl(acme.org.id), {
+          name: 'Tenant ids',
+          kind: 'pattern',
+          match: 'TEN-[0-9]{5}',
+        });
         expect(created.statusCode, created.body).toBe(201);
         const rule = created.json();
-        expect(rule).toMatchObject({ organizationId: acme.org.id, name: 'Tenant ids', kind: 'pattern', match: 'TEN-[0-9]{5}' });
+        expect(rule).toMatchObject({
+          organizationId: acme.org.id,
+          name: 'Tenant ids',
+          kind: 'pattern',
+          match: 'TEN-[0-9]{5}',
+        });
         expect(rule.createdBy).toMatch(/^account:/);
-        const field = await admin('POST', rulesUrl(acme.org.id), { name: 'Acme headers', kind: 'field', match: 'x-acme-*' });
+        const field = await admin('POST', rulesUrl(acme.org.id), {
+          name: 'Acme headers',
+          kind: 'field',
+          match: 'x-acme-*',
+        });
         expect(field.statusCode, field.body).toBe(201);
         const listed = await admin('GET', rulesUrl(acme.org.id));
         expect(listed.json()).toEqual({ items: [rule, field.json()], nextCursor: null });
@@ -226,8 +329,16 @@ for (const kind of ENGINES) {
         expect(again.json().error.code).toBe('masking_rule_not_found');
 
         expect(await auditOf(`masking_rule:${rule.id}`)).toMatchObject([
-          { action: 'masking_rule.create', organizationId: acme.org.id, details: { name: 'Tenant ids', kind: 'pattern' } },
-          { action: 'masking_rule.delete', organizationId: acme.org.id, details: { name: 'Tenant ids', kind: 'pattern' } },
+          {
+            action: 'masking_rule.create',
+            organizationId: acme.org.id,
+            details: { name: 'Tenant ids', kind: 'pattern' },
+          },
+          {
+            action: 'masking_rule.delete',
+            organizationId: acme.org.id,
+            details: { name: 'Tenant ids', kind: 'pattern' },
+          },
         ]);
         await admin('DELETE', `${rulesUrl(acme.org.id)}/${field.json().id}`);
       });
@@ -260,18 +371,29 @@ for (const kind of ENGINES) {
 
       it.each([
         ['nested quantifiers', { name: 'bad', kind: 'pattern', match: '(a+)+b' }, /exponential time/],
-        ['a regex that does not compile', { name: 'bad', kind: 'pattern', match: '([a-z' }, /not a valid regular expression/],
-        ['a pattern that matches nothing at all', { name: 'bad', kind: 'pattern', match: '.*' }, /empty text/],
+        [
+          'a regex that does not compile',
+          { name: 'bad', kind: 'pattern', match: '([a-z' },
+          /not a valid regular expression/,
+        ],
+        [
+          'a pattern that matches nothing at all',
+          { name: 'bad', kind: 'pattern', match: '.*' },
+          /empty text/,
+        ],
         ['a glob of every field', { name: 'bad', kind: 'field', match: '**' }, /every field/],
         ['an unknown kind', { name: 'bad', kind: 'regex', match: 'x' }, /kind/],
       ])('answers 400 for %s and stores nothing', async (_label, body, message) => {
-        const before = (await t.api('GET', '/api/v1/audit?action=masking_rule.create&limit=1000')).json().items.length;
+        const before = (await t.api('GET', '/api/v1/audit?action=masking_rule.create&limit=1000')).json()
+          .items.length;
         const res = await t.api('POST', rulesUrl(globex.org.id), body);
         expect(res.statusCode, res.body).toBe(400);
         expect(res.json().error.code).toBe('validation_failed');
         expect(JSON.stringify(res.json().error)).toMatch(message);
         expect((await t.api('GET', rulesUrl(globex.org.id))).json().items).toEqual([]);
-        expect((await t.api('GET', '/api/v1/audit?action=masking_rule.create&limit=1000')).json().items).toHaveLength(before);
+        expect(
+          (await t.api('GET', '/api/v1/audit?action=masking_rule.create&limit=1000')).json().items,
+        ).toHaveLength(before);
       });
 
       it('masks data ingested after a rule is added, in this process at once and in others within the TTL', async () => {
@@ -287,24 +409,49 @@ for (const kind of ENGINES) {
           details,
         });
         const before = await newRun(globex.integration.id);
-        await t.api('POST', `/api/v1/runs/${before}/actions`, [action('tenant TEN-00042 synced', { EmployeeSSN: '078-05-1120' })]);
+        await t.api('POST', `/api/v1/runs/${before}/actions`, [
+          action('tenant TEN-00042 synced', { EmployeeSSN: '078-05-1120' }),
+        ]);
 
-        expect((await t.api('POST', rulesUrl(org), { name: 'Tenant ids', kind: 'pattern', match: 'TEN-[0-9]{5}' })).statusCode).toBe(201);
-        expect((await t.api('POST', rulesUrl(org), { name: 'SSN', kind: 'field', match: 'employeessn' })).statusCode).toBe(201);
+        expect(
+          (await t.api('POST', rulesUrl(org), { name: 'Tenant ids', kind: 'pattern', match: 'TEN-[0-9]{5}' }))
+            .statusCode,
+        ).toBe(201);
+        expect(
+          (await t.api('POST', rulesUrl(org), { name: 'SSN', kind: 'field', match: 'employeessn' }))
+            .statusCode,
+        ).toBe(201);
 
         const after = await newRun(globex.integration.id);
-        await t.api('POST', `/api/v1/runs/${after}/actions`, [action('tenant TEN-00042 synced', { EmployeeSSN: '078-05-1120' })]);
-        expect((await actionsOf(after))[0]).toMatchObject({ message: 'tenant *** synced', details: { EmployeeSSN: '***' } });
+        await t.api('POST', `/api/v1/runs/${after}/actions`, [
+          action('tenant TEN-00042 synced', { EmployeeSSN: '078-05-1120' }),
+        ]);
+        expect((await actionsOf(after))[0]).toMatchObject({
+          message: 'tenant *** synced',
+          details: { EmployeeSSN: '***' },
+        });
         // What was stored before the rule stays as it was.
-        expect((await actionsOf(before))[0]).toMatchObject({ message: 'tenant TEN-00042 synced', details: { EmployeeSSN: '078-05-1120' } });
+        expect((await actionsOf(before))[0]).toMatchObject({
+          message: 'tenant TEN-00042 synced',
+          details: { EmployeeSSN: '078-05-1120' },
+        });
         // Another organization is not affected.
         const acmeRun = await newRun();
         await t.api('POST', `/api/v1/runs/${acmeRun}/actions`, [action('tenant TEN-00042 synced')]);
         expect((await actionsOf(acmeRun))[0].message).toBe('tenant TEN-00042 synced');
 
-        const upload = await t.api('POST', `/api/v1/runs/${after}/artifacts?name=job.txt&kind=JOB_LIST`, 'job 1 for TEN-00042 done\n', { 'content-type': 'text/plain' });
-        expect((await t.api('GET', `/api/v1/runs/${after}/artifacts/${upload.json().id}`)).body).toBe('job 1 for *** done\n');
-        const integration = await t.api('PATCH', `/api/v1/integrations/${globex.integration.id}`, { configuration: { tenant: 'TEN-00042', employeeSsn: 'x' } });
+        const upload = await t.api(
+          'POST',
+          `/api/v1/runs/${after}/artifacts?name=job.txt&kind=JOB_LIST`,
+          'job 1 for TEN-00042 done\n',
+          { 'content-type': 'text/plain' },
+        );
+        expect((await t.api('GET', `/api/v1/runs/${after}/artifacts/${upload.json().id}`)).body).toBe(
+          'job 1 for *** done\n',
+        );
+        const integration = await t.api('PATCH', `/api/v1/integrations/${globex.integration.id}`, {
+          configuration: { tenant: 'TEN-00042', employeeSsn: 'x' },
+        });
         expect(integration.json().configuration).toEqual({ tenant: '***', employeeSsn: '***' });
         const calls = await t.api('POST', '/api/v1/calls', [
           {
@@ -315,7 +462,10 @@ for (const kind of ENGINES) {
             method: 'POST',
             url: 'https://netsuite.example.com/tenants/TEN-00042?page=1',
             statusCode: 200,
-            request: { headers: { EmployeeSSN: '078-05-1120' }, body: '{"EmployeeSSN":"078-05-1120","note":"for TEN-00042"}' },
+            request: {
+              headers: { EmployeeSSN: '078-05-1120' },
+              body: '{"EmployeeSSN":"078-05-1120","note":"for TEN-00042"}',
+            },
             response: { headers: {}, body: 'ok' },
           },
         ]);

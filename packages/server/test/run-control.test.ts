@@ -15,7 +15,12 @@ for (const kind of ENGINES) {
         const { integration } = await seedBasics(t.api);
         const res = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`, {});
         expect(res.statusCode, res.body).toBe(201);
-        expect(res.json()).toMatchObject({ progress: 'PENDING', trigger: 'FULL_SYNC_MANUAL', startedAt: null, requestedBy: 'operator:bootstrap' });
+        expect(res.json()).toMatchObject({
+          progress: 'PENDING',
+          trigger: 'FULL_SYNC_MANUAL',
+          startedAt: null,
+          requestedBy: 'operator:bootstrap',
+        });
       });
 
       it('refuses a second full sync while one is pending, per integration and user', async () => {
@@ -24,7 +29,9 @@ for (const kind of ENGINES) {
         const again = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`);
         expect(again.statusCode).toBe(409);
         expect(again.json().error.code).toBe('run_already_pending');
-        const forUser = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`, { userId: user.id });
+        const forUser = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`, {
+          userId: user.id,
+        });
         expect(forUser.statusCode).toBe(201);
         expect(forUser.json().userId).toBe(user.id);
       });
@@ -40,15 +47,22 @@ for (const kind of ENGINES) {
       it('refuses organizations and users whose sync is disabled with 409 sync_disabled, queueing nothing', async () => {
         const { org, integration, user } = await seedBasics(t.api, { partialSync: true });
         await t.api('PATCH', `/api/v1/users/${user.id}`, { syncEnabled: false });
-        const forUser = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`, { userId: user.id });
+        const forUser = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`, {
+          userId: user.id,
+        });
         expect(forUser.statusCode).toBe(409);
-        expect(forUser.json().error).toMatchObject({ code: 'sync_disabled', message: expect.stringMatching(/Ada Lovelace/) });
+        expect(forUser.json().error).toMatchObject({
+          code: 'sync_disabled',
+          message: expect.stringMatching(/Ada Lovelace/),
+        });
 
         await t.api('PATCH', `/api/v1/organizations/${org.id}`, { syncEnabled: false });
         const full = await t.api('POST', `/api/v1/integrations/${integration.id}/sync`);
         expect(full.statusCode).toBe(409);
         expect(full.json().error.code).toBe('sync_disabled');
-        const changes = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, { origin: 'SERVICENOW' });
+        const changes = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, {
+          origin: 'SERVICENOW',
+        });
         expect(changes.statusCode).toBe(409);
         expect((await t.api('GET', `/api/v1/runs?integrationId=${integration.id}`)).json().items).toEqual([]);
 
@@ -65,42 +79,67 @@ for (const kind of ENGINES) {
     describe('POST /api/v1/integrations/:id/changes', () => {
       it('queues a partial sync named after the origin and merges notifications while it is pending', async () => {
         const { integration } = await seedBasics(t.api, { partialSync: true });
-        const first = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, { origin: 'SERVICENOW' });
+        const first = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, {
+          origin: 'SERVICENOW',
+        });
         expect(first.statusCode).toBe(201);
-        expect(first.json()).toMatchObject({ trigger: 'SERVICENOW_CHANGES', progress: 'PENDING', requestedBy: 'changes:SERVICENOW (operator:bootstrap)' });
-        const merged = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, { origin: 'SERVICENOW' });
+        expect(first.json()).toMatchObject({
+          trigger: 'SERVICENOW_CHANGES',
+          progress: 'PENDING',
+          requestedBy: 'changes:SERVICENOW (operator:bootstrap)',
+        });
+        const merged = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, {
+          origin: 'SERVICENOW',
+        });
         expect(merged.statusCode).toBe(200);
         expect(merged.json().id).toBe(first.json().id);
-        const other = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, { origin: 'LEANIX' });
+        const other = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, {
+          origin: 'LEANIX',
+        });
         expect(other.statusCode).toBe(201);
         expect(other.json().trigger).toBe('LEANIX_CHANGES');
         // Once the pending one is leased, a new notification queues a new run.
         await t.api('POST', `/api/v1/integrations/${integration.id}/lease`);
-        const next = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, { origin: 'SERVICENOW' });
+        const next = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, {
+          origin: 'SERVICENOW',
+        });
         expect(next.statusCode).toBe(201);
         expect(next.json().id).not.toBe(first.json().id);
       });
 
       it('refuses integrations that cannot do partial syncs, and bad origins', async () => {
         const { integration } = await seedBasics(t.api, { partialSync: false });
-        const res = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, { origin: 'SERVICENOW' });
+        const res = await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, {
+          origin: 'SERVICENOW',
+        });
         expect(res.statusCode).toBe(409);
         expect(res.json().error.code).toBe('partial_sync_unsupported');
-        expect((await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, { origin: 'service now' })).statusCode).toBe(400);
+        expect(
+          (await t.api('POST', `/api/v1/integrations/${integration.id}/changes`, { origin: 'service now' }))
+            .statusCode,
+        ).toBe(400);
       });
     });
 
     describe('POST /api/v1/integrations/:id/lease', () => {
       it('hands out the oldest pending run, RUNNING, and 204 when none is left', async () => {
         const { integration } = await seedBasics(t.api);
-        const a = (await t.api('POST', '/api/v1/runs', { integrationId: integration.id, progress: 'PENDING' })).json();
-        const b = (await t.api('POST', '/api/v1/runs', { integrationId: integration.id, progress: 'PENDING' })).json();
-        const first = await t.api('POST', `/api/v1/integrations/${integration.id}/lease`, { worker: 'connector-1' });
+        const a = (
+          await t.api('POST', '/api/v1/runs', { integrationId: integration.id, progress: 'PENDING' })
+        ).json();
+        const b = (
+          await t.api('POST', '/api/v1/runs', { integrationId: integration.id, progress: 'PENDING' })
+        ).json();
+        const first = await t.api('POST', `/api/v1/integrations/${integration.id}/lease`, {
+          worker: 'connector-1',
+        });
         expect(first.statusCode).toBe(200);
         expect(first.json().run).toMatchObject({ id: a.id, progress: 'RUNNING', leaseOwner: 'connector-1' });
         expect(first.json().run.startedAt).not.toBeNull();
         expect(Date.parse(first.json().leaseExpiresAt)).toBeGreaterThan(Date.now());
-        expect((await t.api('POST', `/api/v1/integrations/${integration.id}/lease`)).json().run.id).toBe(b.id);
+        expect((await t.api('POST', `/api/v1/integrations/${integration.id}/lease`)).json().run.id).toBe(
+          b.id,
+        );
         const none = await t.api('POST', `/api/v1/integrations/${integration.id}/lease`);
         expect(none.statusCode).toBe(204);
         expect(none.body).toBe('');
@@ -110,10 +149,16 @@ for (const kind of ENGINES) {
         const { integration } = await seedBasics(t.api);
         const pending = new Set<string>();
         for (let i = 0; i < 12; i++) {
-          pending.add((await t.api('POST', '/api/v1/runs', { integrationId: integration.id, progress: 'PENDING' })).json().id);
+          pending.add(
+            (
+              await t.api('POST', '/api/v1/runs', { integrationId: integration.id, progress: 'PENDING' })
+            ).json().id,
+          );
         }
         const answers = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => t.api('POST', `/api/v1/integrations/${integration.id}/lease`, { worker: `w${i}` })),
+          Array.from({ length: 20 }, (_, i) =>
+            t.api('POST', `/api/v1/integrations/${integration.id}/lease`, { worker: `w${i}` }),
+          ),
         );
         const leased = answers.filter((r) => r.statusCode === 200).map((r) => r.json().run.id as string);
         expect(answers.filter((r) => r.statusCode === 204)).toHaveLength(8);
@@ -140,8 +185,13 @@ for (const kind of ENGINES) {
         expect((await t.api('POST', `/api/v1/runs/${run.id}/heartbeat`)).json().cancelRequested).toBe(false);
         const cancelled = await t.api('POST', `/api/v1/runs/${run.id}/cancel`);
         expect(cancelled.json().progress).toBe('ABORTION_PENDING');
-        expect((await t.api('POST', `/api/v1/runs/${run.id}/cancel`)).json().progress).toBe('ABORTION_PENDING');
-        expect((await t.api('POST', `/api/v1/runs/${run.id}/heartbeat`)).json()).toEqual({ progress: 'ABORTION_PENDING', cancelRequested: true });
+        expect((await t.api('POST', `/api/v1/runs/${run.id}/cancel`)).json().progress).toBe(
+          'ABORTION_PENDING',
+        );
+        expect((await t.api('POST', `/api/v1/runs/${run.id}/heartbeat`)).json()).toEqual({
+          progress: 'ABORTION_PENDING',
+          cancelRequested: true,
+        });
         const confirmed = await t.api('PATCH', `/api/v1/runs/${run.id}`, { progress: 'ABORTED' });
         expect(confirmed.json()).toMatchObject({ progress: 'ABORTED' });
         expect(confirmed.json().durationMs).toBeGreaterThanOrEqual(0);
@@ -155,8 +205,12 @@ for (const kind of ENGINES) {
         expect(res.json().error).toMatchObject({ code: 'run_not_cancellable' });
         expect((await t.api('GET', `/api/v1/runs/${run.id}`)).json().progress).toBe('RUNNING');
         const ok = await seedBasics(t.api, { cancellable: true });
-        const done = (await t.api('POST', '/api/v1/runs', { integrationId: ok.integration.id, progress: 'FINISHED' })).json();
-        expect((await t.api('POST', `/api/v1/runs/${done.id}/cancel`)).json().error.code).toBe('run_not_cancellable');
+        const done = (
+          await t.api('POST', '/api/v1/runs', { integrationId: ok.integration.id, progress: 'FINISHED' })
+        ).json();
+        expect((await t.api('POST', `/api/v1/runs/${done.id}/cancel`)).json().error.code).toBe(
+          'run_not_cancellable',
+        );
       });
     });
 
@@ -168,14 +222,22 @@ for (const kind of ENGINES) {
         const services = t.app.services;
         let clock = new Date(Date.now() + 5 * 60_000);
         const control = (now: () => Date) =>
-          new RunControlService(t.engine, services.runs, services.integrations, services.users, { staleRunTimeoutMs: 10 * 60_000, now });
+          new RunControlService(t.engine, services.runs, services.integrations, services.users, {
+            staleRunTimeoutMs: 10 * 60_000,
+            now,
+          });
         // Within the timeout nothing happens.
         expect(await control(() => clock).reapStaleRuns()).toHaveLength(0);
         await t.api('POST', `/api/v1/runs/${talking.id}/heartbeat`);
         clock = new Date(Date.now() + 11 * 60_000);
         // The talking run's heartbeat is now also old: heartbeat it "later" by moving it to the clock.
-        await services.runs.repository.update(talking.id, { lastHeartbeatAt: new Date(clock.getTime() - 60_000) });
-        const [first, second] = await Promise.all([control(() => clock).reapStaleRuns(), control(() => clock).reapStaleRuns()]);
+        await services.runs.repository.update(talking.id, {
+          lastHeartbeatAt: new Date(clock.getTime() - 60_000),
+        });
+        const [first, second] = await Promise.all([
+          control(() => clock).reapStaleRuns(),
+          control(() => clock).reapStaleRuns(),
+        ]);
         const reaped = [...first!, ...second!].map((r) => r.id);
         expect(reaped.filter((id) => id === quiet.id)).toHaveLength(1);
         expect(reaped).not.toContain(talking.id);

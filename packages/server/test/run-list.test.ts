@@ -26,11 +26,14 @@ for (const kind of ENGINES) {
       const orgB = (await api('POST', '/api/v1/organizations', { name: 'Globex' })).json();
       Object.assign(ids, { orgA: orgA.id, orgB: orgB.id });
       const mk = async (org: string, type: string) =>
-        (await api('POST', `/api/v1/organizations/${org}/integrations`, { type, name: type })).json().id as string;
+        (await api('POST', `/api/v1/organizations/${org}/integrations`, { type, name: type })).json()
+          .id as string;
       ids.sn = await mk(orgA.id, 'servicenow');
       ids.sig = await mk(orgA.id, 'signavio');
       ids.ex = await mk(orgB.id, 'exchange');
-      ids.user = (await api('POST', `/api/v1/organizations/${orgB.id}/users`, { externalId: 'mbx-1' })).json().id;
+      ids.user = (
+        await api('POST', `/api/v1/organizations/${orgB.id}/users`, { externalId: 'mbx-1' })
+      ).json().id;
       // 30 runs over 30 days with every combination cycling.
       for (let d = 1; d <= 30; d++) {
         const integrationId = [ids.sn, ids.sig, ids.ex][d % 3]!;
@@ -57,7 +60,8 @@ for (const kind of ENGINES) {
     });
     afterAll(() => t?.close());
 
-    const all = async (query: string) => (await readAllPages<RunItem>(t.api, `/api/v1/runs?limit=1000&${query}`)).items;
+    const all = async (query: string) =>
+      (await readAllPages<RunItem>(t.api, `/api/v1/runs?limit=1000&${query}`)).items;
 
     it('lists newest first by default and oldest first with sort=asc', async () => {
       const runs = await all('');
@@ -75,7 +79,9 @@ for (const kind of ENGINES) {
     });
 
     it('filters by organization, integration, integration type and user', async () => {
-      expect((await all(`organizationId=${ids.orgB}`)).every((r) => r.organizationId === ids.orgB)).toBe(true);
+      expect((await all(`organizationId=${ids.orgB}`)).every((r) => r.organizationId === ids.orgB)).toBe(
+        true,
+      );
       expect(await all(`organizationId=${ids.orgB}`)).toHaveLength(10);
       expect(await all(`integrationId=${ids.sn},${ids.sig}`)).toHaveLength(22);
       const types = await all('integrationType=signavio');
@@ -91,7 +97,10 @@ for (const kind of ENGINES) {
       const changes = await all('trigger=SERVICENOW_CHANGES');
       expect(changes).toHaveLength(10);
       expect(await all('progress=ABORTED')).toHaveLength(6);
-      expect((await all('progress=RUNNING,PENDING')).map((r) => r.progress).sort()).toEqual(['PENDING', 'RUNNING']);
+      expect((await all('progress=RUNNING,PENDING')).map((r) => r.progress).sort()).toEqual([
+        'PENDING',
+        'RUNNING',
+      ]);
     });
 
     it('filters by time range, from inclusive and to exclusive', async () => {
@@ -106,7 +115,11 @@ for (const kind of ENGINES) {
     it('combines filters', async () => {
       const runs = await all(`integrationType=servicenow&status=ERROR&progress=FINISHED`);
       expect(runs.length).toBeGreaterThan(0);
-      expect(runs.every((r) => r.integrationType === 'servicenow' && r.status === 'ERROR' && r.progress === 'FINISHED')).toBe(true);
+      expect(
+        runs.every(
+          (r) => r.integrationType === 'servicenow' && r.status === 'ERROR' && r.progress === 'FINISHED',
+        ),
+      ).toBe(true);
     });
 
     it('pages by cursor with no run missed or repeated, filtered and in both orders', async () => {

@@ -55,7 +55,10 @@ for (const kind of ENGINES) {
           errorCategory: 'AUTHENTICATION',
           exception: 'EWS 401 Unauthorized',
           objectReport: { 'E-Mail': { created: 1 } },
-          actions: [action({ action: 'CREATE', status: 'INFO' }), action({ status: 'WARNING', source: { system: 'EXCHANGE', id: 'x' } })],
+          actions: [
+            action({ action: 'CREATE', status: 'INFO' }),
+            action({ status: 'WARNING', source: { system: 'EXCHANGE', id: 'x' } }),
+          ],
         });
         expect(run).toMatchObject({
           progress: 'FINISHED',
@@ -68,12 +71,24 @@ for (const kind of ENGINES) {
           exception: 'EWS 401 Unauthorized',
           objectReport: { 'E-Mail': { created: 1 } },
         });
-        expect(run.counters).toMatchObject({ processed: 2, creates: 1, updates: 1, warnings: 1, errors: 0, objects: 40, changes: 3, failures: 1, conflicts: 2 });
+        expect(run.counters).toMatchObject({
+          processed: 2,
+          creates: 1,
+          updates: 1,
+          warnings: 1,
+          errors: 0,
+          objects: 40,
+          changes: 3,
+          failures: 1,
+          conflicts: 2,
+        });
       });
 
       it('answers 404 for an unknown integration and stores nothing', async () => {
         const before = (await readAllPages<{ id: string }>(t.api, '/api/v1/runs?limit=1000')).items.length;
-        const res = await t.api('POST', '/api/v1/runs', { integrationId: '01890000-0000-7000-8000-000000000000' });
+        const res = await t.api('POST', '/api/v1/runs', {
+          integrationId: '01890000-0000-7000-8000-000000000000',
+        });
         expect(res.statusCode).toBe(404);
         expect(res.json().error.code).toBe('integration_not_found');
         expect((await readAllPages(t.api, '/api/v1/runs?limit=1000')).items.length).toBe(before);
@@ -86,7 +101,11 @@ for (const kind of ENGINES) {
         ['a wrong type', { name: 42 }],
         ['an unknown progress', { progress: 'DONE' }],
       ])('rejects %s with 400 validation_failed', async (_label, body) => {
-        const res = await t.api('POST', '/api/v1/runs', { integrationId: basics.integration.id, ...body, ...(_label === 'a missing integrationId' ? { integrationId: undefined } : {}) });
+        const res = await t.api('POST', '/api/v1/runs', {
+          integrationId: basics.integration.id,
+          ...body,
+          ...(_label === 'a missing integrationId' ? { integrationId: undefined } : {}),
+        });
         expect(res.statusCode).toBe(400);
         expect(res.json().error.code).toBe('validation_failed');
         expect(res.json().error.message).toMatch(/Invalid request/);
@@ -94,7 +113,10 @@ for (const kind of ENGINES) {
 
       it('rejects a sync user of another organization', async () => {
         const other = await seedBasics(t.api);
-        const res = await t.api('POST', '/api/v1/runs', { integrationId: basics.integration.id, userId: other.user.id });
+        const res = await t.api('POST', '/api/v1/runs', {
+          integrationId: basics.integration.id,
+          userId: other.user.id,
+        });
         expect(res.statusCode).toBe(404);
         expect(res.json().error.code).toBe('user_not_found');
       });
@@ -113,7 +135,11 @@ for (const kind of ENGINES) {
           counters: { objects: 12 },
         });
         expect(res.statusCode, res.body).toBe(200);
-        expect(res.json()).toMatchObject({ progress: 'FINISHED', durationMs: 5250, counters: { objects: 12 } });
+        expect(res.json()).toMatchObject({
+          progress: 'FINISHED',
+          durationMs: 5250,
+          counters: { objects: 12 },
+        });
       });
 
       it('refuses any change to a final run with 409 run_final', async () => {
@@ -138,14 +164,19 @@ for (const kind of ENGINES) {
 
       it('rejects a finish time before the start', async () => {
         const run = await start({ startedAt: '2026-02-01T08:00:00.000Z' });
-        const res = await t.api('PATCH', `/api/v1/runs/${run.id}`, { progress: 'FINISHED', finishedAt: '2026-02-01T07:00:00.000Z' });
+        const res = await t.api('PATCH', `/api/v1/runs/${run.id}`, {
+          progress: 'FINISHED',
+          finishedAt: '2026-02-01T07:00:00.000Z',
+        });
         expect(res.statusCode).toBe(400);
         expect((await t.api('GET', `/api/v1/runs/${run.id}`)).json().progress).toBe('RUNNING');
       });
 
       it('answers 404 for an unknown or malformed id', async () => {
         expect((await t.api('PATCH', '/api/v1/runs/nope', { name: 'x' })).statusCode).toBe(404);
-        expect((await t.api('GET', '/api/v1/runs/01890000-0000-7000-8000-000000000000')).json().error.code).toBe('run_not_found');
+        expect(
+          (await t.api('GET', '/api/v1/runs/01890000-0000-7000-8000-000000000000')).json().error.code,
+        ).toBe('run_not_found');
       });
     });
 
@@ -182,8 +213,18 @@ for (const kind of ENGINES) {
 
       it('refuses the same key for a different request with 422', async () => {
         const key = `reuse-${Math.random()}`;
-        await t.api('POST', '/api/v1/runs', { integrationId: basics.integration.id, name: 'one' }, { 'idempotency-key': key });
-        const res = await t.api('POST', '/api/v1/runs', { integrationId: basics.integration.id, name: 'two' }, { 'idempotency-key': key });
+        await t.api(
+          'POST',
+          '/api/v1/runs',
+          { integrationId: basics.integration.id, name: 'one' },
+          { 'idempotency-key': key },
+        );
+        const res = await t.api(
+          'POST',
+          '/api/v1/runs',
+          { integrationId: basics.integration.id, name: 'two' },
+          { 'idempotency-key': key },
+        );
         expect(res.statusCode).toBe(422);
         expect(res.json().error.code).toBe('idempotency_key_reused');
         expect((await readAllPages(t.api, '/api/v1/runs?name=two')).items).toHaveLength(0);

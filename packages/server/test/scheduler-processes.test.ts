@@ -47,7 +47,9 @@ describe.runIf(ENGINES.includes('postgres'))('scheduling with two server process
       }
     }
     await b.call('PATCH', `/api/v1/integrations/${integration.id}`, { status: 'INACTIVE' });
-    const runs = (await a.call('GET', `/api/v1/runs?integrationId=${integration.id}&trigger=FULL_SYNC_JOB&limit=1000`)).json.items as {
+    const runs = (
+      await a.call('GET', `/api/v1/runs?integrationId=${integration.id}&trigger=FULL_SYNC_JOB&limit=1000`)
+    ).json.items as {
       requestedAt: string;
       requestedBy: string;
     }[];

@@ -8,9 +8,15 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe('latestSlot', () => {
   it('is the most recent cron slot at or before the time, in UTC', () => {
-    expect(latestSlot('0 3 * * *', new Date('2026-05-10T03:00:00Z')).toISOString()).toBe('2026-05-10T03:00:00.000Z');
-    expect(latestSlot('0 3 * * *', new Date('2026-05-10T02:59:59Z')).toISOString()).toBe('2026-05-09T03:00:00.000Z');
-    expect(latestSlot('*/15 * * * *', new Date('2026-05-10T10:31:00Z')).toISOString()).toBe('2026-05-10T10:30:00.000Z');
+    expect(latestSlot('0 3 * * *', new Date('2026-05-10T03:00:00Z')).toISOString()).toBe(
+      '2026-05-10T03:00:00.000Z',
+    );
+    expect(latestSlot('0 3 * * *', new Date('2026-05-10T02:59:59Z')).toISOString()).toBe(
+      '2026-05-09T03:00:00.000Z',
+    );
+    expect(latestSlot('*/15 * * * *', new Date('2026-05-10T10:31:00Z')).toISOString()).toBe(
+      '2026-05-10T10:30:00.000Z',
+    );
   });
 });
 
@@ -25,10 +31,12 @@ for (const kind of ENGINES) {
     afterAll(() => t?.close());
 
     const jobRuns = async (integrationId: string) =>
-      (await readAllPages<{ id: string; requestedAt: string; progress: string; requestedBy: string }>(
-        t.api,
-        `/api/v1/runs?integrationId=${integrationId}&trigger=FULL_SYNC_JOB&sort=asc`,
-      )).items;
+      (
+        await readAllPages<{ id: string; requestedAt: string; progress: string; requestedBy: string }>(
+          t.api,
+          `/api/v1/runs?integrationId=${integrationId}&trigger=FULL_SYNC_JOB&sort=asc`,
+        )
+      ).items;
     // Today's 03:00 UTC slot lies in the past (or is now): the schedule starts at the next one.
     const nextSlot = () => new Date(Math.floor(Date.now() / DAY) * DAY + DAY + 3 * 60 * 60 * 1000);
 
@@ -41,7 +49,11 @@ for (const kind of ENGINES) {
       await scheduler.tick(new Date(slot.getTime() + 35_000));
       const runs = await jobRuns(integration.id);
       expect(runs).toHaveLength(1);
-      expect(runs[0]).toMatchObject({ requestedAt: slot.toISOString(), progress: 'PENDING', requestedBy: 'schedule' });
+      expect(runs[0]).toMatchObject({
+        requestedAt: slot.toISOString(),
+        progress: 'PENDING',
+        requestedBy: 'schedule',
+      });
     });
 
     it('queues no second run while the previous full sync is still pending, and catches up once after downtime', async () => {
@@ -66,7 +78,10 @@ for (const kind of ENGINES) {
       await t.api('PATCH', `/api/v1/integrations/${integration.id}`, { status: 'INACTIVE' });
       await scheduler.tick(new Date(nextSlot().getTime() + 1000));
       expect(await jobRuns(integration.id)).toHaveLength(0);
-      await t.api('PATCH', `/api/v1/integrations/${integration.id}`, { status: 'ACTIVE', schedule: '0 */6 * * *' });
+      await t.api('PATCH', `/api/v1/integrations/${integration.id}`, {
+        status: 'ACTIVE',
+        schedule: '0 */6 * * *',
+      });
       const sixHourly = new Date(Math.ceil((Date.now() + 1) / (6 * 3600_000)) * 6 * 3600_000);
       await scheduler.tick(new Date(sixHourly.getTime() + 1000));
       expect((await jobRuns(integration.id)).map((r) => r.requestedAt)).toEqual([sixHourly.toISOString()]);
@@ -90,7 +105,11 @@ for (const kind of ENGINES) {
         const others = await Promise.all(
           [1, 2].map(async () => {
             const engine = openEngine(t.app.services.config);
-            const app = await buildApp(t.app.services.config, { engine, logger: false, backgroundJobs: false });
+            const app = await buildApp(t.app.services.config, {
+              engine,
+              logger: false,
+              backgroundJobs: false,
+            });
             return { engine, app };
           }),
         );
@@ -105,7 +124,9 @@ for (const kind of ENGINES) {
             await t.api('PATCH', `/api/v1/runs/${leased.json().run.id}`, { progress: 'FINISHED' });
           }
           const runs = await jobRuns(integration.id);
-          expect(runs.map((r) => r.requestedAt)).toEqual([0, 1, 2].map((d) => new Date(slot.getTime() + d * DAY).toISOString()));
+          expect(runs.map((r) => r.requestedAt)).toEqual(
+            [0, 1, 2].map((d) => new Date(slot.getTime() + d * DAY).toISOString()),
+          );
         } finally {
           for (const o of others) {
             await o.app.close();

@@ -15,10 +15,14 @@ export interface ServerProcess {
 /** Starts `synctrail serve` as a real process and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   // Runs the TypeScript sources, with workspace packages resolved to their sources too.
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', MAIN, 'serve', '--port', env.PORT ?? '0'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', SYNCTRAIL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=development', '--import', 'tsx', MAIN, 'serve', '--port', env.PORT ?? '0'],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', SYNCTRAIL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);

@@ -21,7 +21,12 @@ export type Artifact = Static<typeof Artifact>;
 /** Query of `POST /runs/{id}/artifacts`; the request body is the file itself. */
 export const ArtifactUploadQuery = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^/\\\\\\u0000]+$', description: 'File name.' }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[^/\\\\\\u0000]+$',
+      description: 'File name.',
+    }),
     kind: Type.Optional(StringEnum(ARTIFACT_KIND, { default: 'OTHER' })),
   },
   { additionalProperties: false },

@@ -49,7 +49,9 @@ export const AuditEvent = Type.Object(
     seq: Type.Integer({ minimum: 1, description: 'Position in the chain: 1, 2, 3… without gaps.' }),
     id: Id,
     at: Timestamp,
-    actor: Type.String({ description: 'Who acted: `account:<id>`, `key:<id>`, `operator:bootstrap`, `email:<address>`…' }),
+    actor: Type.String({
+      description: 'Who acted: `account:<id>`, `key:<id>`, `operator:bootstrap`, `email:<address>`…',
+    }),
     organizationId: Nullable(Id),
     action: StringEnum(AUDIT_ACTIONS),
     target: Nullable(Type.String({ description: 'What was acted on, e.g. `run:<id>`, `api_key:<id>`.' })),

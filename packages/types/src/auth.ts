@@ -53,7 +53,11 @@ export const MemberCreate = Type.Object(
     name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     role: StringEnum(MEMBER_ROLES),
     password: Type.Optional(
-      Type.String({ minLength: 12, maxLength: 1000, description: 'For a new account; at least 12 characters.' }),
+      Type.String({
+        minLength: 12,
+        maxLength: 1000,
+        description: 'For a new account; at least 12 characters.',
+      }),
     ),
   },
   { additionalProperties: false },

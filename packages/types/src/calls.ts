@@ -5,7 +5,9 @@ import { ListFilter, PageQuery } from './pagination.js';
 
 export const HttpMessage = Type.Object(
   {
-    headers: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]))),
+    headers: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())])),
+    ),
     body: Type.Optional(Nullable(Type.String({ maxLength: 1_000_000 }))),
   },
   { additionalProperties: false },
@@ -45,20 +47,20 @@ export const MAX_CALLS_PER_BATCH = 10_000;
 export const CallBatch = Type.Array(CallInput, { maxItems: MAX_CALLS_PER_BATCH });
 
 const CallSummaryProperties = {
-    id: Id,
-    organizationId: Id,
-    runId: Nullable(Id),
-    at: Timestamp,
-    direction: StringEnum(CALL_DIRECTION),
-    appFrom: Type.String(),
-    appTo: Type.String(),
-    action: StringEnum(CALL_ACTION),
-    requestType: Nullable(Type.String()),
-    login: Nullable(Type.String()),
-    method: Type.String(),
-    url: Type.String(),
-    statusCode: Nullable(Type.Integer()),
-    durationMs: Nullable(Type.Integer()),
+  id: Id,
+  organizationId: Id,
+  runId: Nullable(Id),
+  at: Timestamp,
+  direction: StringEnum(CALL_DIRECTION),
+  appFrom: Type.String(),
+  appTo: Type.String(),
+  action: StringEnum(CALL_ACTION),
+  requestType: Nullable(Type.String()),
+  login: Nullable(Type.String()),
+  method: Type.String(),
+  url: Type.String(),
+  statusCode: Nullable(Type.Integer()),
+  durationMs: Nullable(Type.Integer()),
 };
 
 /** A call as listed: without payloads. */
@@ -90,9 +92,13 @@ export const CallListQuery = Type.Object(
     app: ListFilter('Application on either side, comma-separated.'),
     appFrom: ListFilter('Calling applications, comma-separated.'),
     appTo: ListFilter('Called applications, comma-separated.'),
-    action: ListFilter('SSO_INITIATED, SSO_FAILED, SSO_SUCCESSFUL, SLO_INITIATED, SLO_FAILED, SLO_SUCCESSFUL, NA.'),
+    action: ListFilter(
+      'SSO_INITIATED, SSO_FAILED, SSO_SUCCESSFUL, SLO_INITIATED, SLO_FAILED, SLO_SUCCESSFUL, NA.',
+    ),
     requestType: ListFilter('Request types, comma-separated.'),
-    login: Type.Optional(Type.String({ maxLength: 320, description: 'Email or login id (exact, case-insensitive).' })),
+    login: Type.Optional(
+      Type.String({ maxLength: 320, description: 'Email or login id (exact, case-insensitive).' }),
+    ),
     direction: ListFilter('OUTGOING and/or INCOMING.'),
     statusCode: ListFilter('Status codes or classes (`500`, `4xx`), comma-separated.'),
     from: Type.Optional(Timestamp),

@@ -14,7 +14,9 @@ export const Issue = Type.Object(
     objectName: Nullable(Type.String()),
     direction: Type.String({ description: 'e.g. `EXCHANGE → SALESFORCE`.' }),
     operation: Type.String({ description: 'CREATE, UPDATE or DELETE.' }),
-    errorCode: Type.Integer({ description: '0 success/active, 1 locked/operation error, 2 already removed, 3 inaccessible.' }),
+    errorCode: Type.Integer({
+      description: '0 success/active, 1 locked/operation error, 2 already removed, 3 inaccessible.',
+    }),
     errorText: Nullable(Type.String()),
     firstSeenAt: Timestamp,
     lastSeenAt: Timestamp,

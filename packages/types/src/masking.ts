@@ -22,9 +22,13 @@ export const MaskingRule = Type.Object(
     organizationId: Id,
     name: Type.String(),
     kind: StringEnum(MASKING_RULE_KINDS),
-    match: Type.String({ description: 'The field name or glob (`field`), or the regular expression (`pattern`).' }),
+    match: Type.String({
+      description: 'The field name or glob (`field`), or the regular expression (`pattern`).',
+    }),
     createdAt: Timestamp,
-    createdBy: Nullable(Type.String({ description: 'Who created it: `account:<id>`, `key:<id>`, `operator:bootstrap`.' })),
+    createdBy: Nullable(
+      Type.String({ description: 'Who created it: `account:<id>`, `key:<id>`, `operator:bootstrap`.' }),
+    ),
   },
   { $id: 'MaskingRule' },
 );

@@ -3,7 +3,10 @@ import { Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
 import { INTEGRATION_STATUS } from './enums.js';
 import { ListFilter, PageQuery } from './pagination.js';
 
-const Slug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$', description: 'URL-safe name.' });
+const Slug = Type.String({
+  pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$',
+  description: 'URL-safe name.',
+});
 
 export const Organization = Type.Object(
   {

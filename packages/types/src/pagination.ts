@@ -17,9 +17,12 @@ export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
   sort: Type.Optional(
-    StringEnum(SORT_ORDER, { description: 'Order; each list documents its default (newest first for time-ordered lists).' }),
+    StringEnum(SORT_ORDER, {
+      description: 'Order; each list documents its default (newest first for time-ordered lists).',
+    }),
   ),
 };
 
 /** A comma-separated multi-value filter, e.g. `status=ERROR,WARNING`. */
-export const ListFilter = (description: string) => Type.Optional(Type.String({ maxLength: 2000, description }));
+export const ListFilter = (description: string) =>
+  Type.Optional(Type.String({ maxLength: 2000, description }));

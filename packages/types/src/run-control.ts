@@ -17,7 +17,8 @@ export const ChangeNotification = Type.Object(
   {
     origin: Type.String({
       pattern: '^[A-Z][A-Z0-9_]{0,46}$',
-      description: 'Where the change happened, e.g. `SERVICENOW` or `LEANIX`; the run trigger becomes `<ORIGIN>_CHANGES`.',
+      description:
+        'Where the change happened, e.g. `SERVICENOW` or `LEANIX`; the run trigger becomes `<ORIGIN>_CHANGES`.',
     }),
     userId: Type.Optional(Nullable(Id)),
   },
@@ -28,7 +29,9 @@ export type ChangeNotification = Static<typeof ChangeNotification>;
 /** Body of `POST /integrations/{id}/lease`. */
 export const LeaseRequest = Type.Object(
   {
-    worker: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Name of the connector instance.' })),
+    worker: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Name of the connector instance.' }),
+    ),
   },
   { additionalProperties: false },
 );

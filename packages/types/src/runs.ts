@@ -107,8 +107,16 @@ export const Action = Type.Object(
     runId: Id,
     seq: Type.Integer({ description: 'Position of the action in its run, from 1.' }),
     at: Timestamp,
-    source: Type.Object({ system: Type.String(), id: Nullable(Type.String()), name: Nullable(Type.String()) }),
-    target: Type.Object({ system: Type.String(), id: Nullable(Type.String()), name: Nullable(Type.String()) }),
+    source: Type.Object({
+      system: Type.String(),
+      id: Nullable(Type.String()),
+      name: Nullable(Type.String()),
+    }),
+    target: Type.Object({
+      system: Type.String(),
+      id: Nullable(Type.String()),
+      name: Nullable(Type.String()),
+    }),
     objectType: Nullable(Type.String()),
     action: StringEnum(ACTION_KIND),
     status: StringEnum(SYNC_STATUS),
@@ -199,7 +207,9 @@ export const ActionListQuery = Type.Object(
     status: ListFilter('OK, INFO, WARNING, ERROR; comma-separated.'),
     action: ListFilter('CREATE, UPDATE, DELETE, NONE; comma-separated.'),
     objectType: ListFilter('Object types, comma-separated.'),
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in object names, ids and message.' })),
+    q: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Search in object names, ids and message.' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -21,7 +21,8 @@ export class BodyBuffer {
   add(chunk: unknown, encoding?: BufferEncoding): void {
     let bytes: Buffer;
     if (typeof chunk === 'string') bytes = Buffer.from(chunk, encoding ?? 'utf8');
-    else if (chunk instanceof Uint8Array) bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else if (chunk instanceof Uint8Array)
+      bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     else return;
     this.total += bytes.length;
     if (this.kept >= this.limit) return;

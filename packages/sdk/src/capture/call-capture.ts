@@ -51,7 +51,11 @@ function describeFailure(error: unknown): string {
   return `${error.message}${cause}`;
 }
 
-function recordedBody(body: Observation['requestBody'], headers: HeaderRecord, maxBytes: number): string | null {
+function recordedBody(
+  body: Observation['requestBody'],
+  headers: HeaderRecord,
+  maxBytes: number,
+): string | null {
   const text = bodyText(body, headers, maxBytes);
   return text === null ? null : maskBody(text, headerValue(headers, 'content-type'));
 }

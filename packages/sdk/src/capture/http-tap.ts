@@ -49,7 +49,10 @@ export function installHttpTap(sink: Sink): () => void {
   };
 
   const proto = ClientRequest.prototype as unknown as Record<'write' | 'end', WriteFn>;
-  const own = { write: Object.getOwnPropertyDescriptor(proto, 'write'), end: Object.getOwnPropertyDescriptor(proto, 'end') };
+  const own = {
+    write: Object.getOwnPropertyDescriptor(proto, 'write'),
+    end: Object.getOwnPropertyDescriptor(proto, 'end'),
+  };
   const originalWrite = proto.write;
   const originalEnd = proto.end;
   const write: WriteFn = function (this: ClientRequest, ...args: unknown[]) {

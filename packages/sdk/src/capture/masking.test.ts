@@ -33,19 +33,25 @@ describe('maskHeaders', () => {
 
 describe('maskUrl', () => {
   it('masks secret query parameters and the password, byte for byte elsewhere', () => {
-    expect(maskUrl('https://u:pw@api.example.com/v1/items?api_key=abc&q=a+b%20c&access_token=x&sig=s#top')).toBe(
-      'https://u:***@api.example.com/v1/items?api_key=***&q=a+b%20c&access_token=***&sig=***#top',
-    );
+    expect(
+      maskUrl('https://u:pw@api.example.com/v1/items?api_key=abc&q=a+b%20c&access_token=x&sig=s#top'),
+    ).toBe('https://u:***@api.example.com/v1/items?api_key=***&q=a+b%20c&access_token=***&sig=***#top');
   });
 
   it('masks a JWT in the path', () => {
-    expect(maskUrl('https://x.example.com/t/eyJhbGciOi.eyJzdWIiOjF9.c2lnbmF0dXJl/next')).toBe('https://x.example.com/t/***/next');
+    expect(maskUrl('https://x.example.com/t/eyJhbGciOi.eyJzdWIiOjF9.c2lnbmF0dXJl/next')).toBe(
+      'https://x.example.com/t/***/next',
+    );
   });
 });
 
 describe('maskBody', () => {
   it('masks JSON fields by name at any depth, keeping formatting style', () => {
-    const body = JSON.stringify({ user: 'ada', password: 'p', nested: [{ clientSecret: 's', refresh_token: 'r', n: 1 }] });
+    const body = JSON.stringify({
+      user: 'ada',
+      password: 'p',
+      nested: [{ clientSecret: 's', refresh_token: 'r', n: 1 }],
+    });
     expect(JSON.parse(maskBody(body, 'application/json'))).toEqual({
       user: 'ada',
       password: '***',
@@ -59,15 +65,18 @@ describe('maskBody', () => {
   });
 
   it('masks form fields, including OAuth codes', () => {
-    expect(maskBody('grant_type=authorization_code&code=c&client_secret=s&redirect_uri=x', 'application/x-www-form-urlencoded')).toBe(
-      'grant_type=authorization_code&code=***&client_secret=***&redirect_uri=x',
-    );
+    expect(
+      maskBody(
+        'grant_type=authorization_code&code=c&client_secret=s&redirect_uri=x',
+        'application/x-www-form-urlencoded',
+      ),
+    ).toBe('grant_type=authorization_code&code=***&client_secret=***&redirect_uri=x');
   });
 
   it('masks SOAP/XML elements and attributes', () => {
-    expect(maskBody('<s:Body><ns:Password>p</ns:Password><Name>Ada</Name><u token="t"/></s:Body>', 'text/xml')).toBe(
-      '<s:Body><ns:Password>***</ns:Password><Name>Ada</Name><u token="***"/></s:Body>',
-    );
+    expect(
+      maskBody('<s:Body><ns:Password>p</ns:Password><Name>Ada</Name><u token="t"/></s:Body>', 'text/xml'),
+    ).toBe('<s:Body><ns:Password>***</ns:Password><Name>Ada</Name><u token="***"/></s:Body>');
   });
 
   it('masks bearer credentials and JWTs in free text, leaving the scheme', () => {
@@ -83,12 +92,17 @@ describe('maskBody', () => {
 });
 
 describe('bodyText', () => {
-  const headers = (type: string, encoding?: string) => ({ 'content-type': type, ...(encoding ? { 'content-encoding': encoding } : {}) });
+  const headers = (type: string, encoding?: string) => ({
+    'content-type': type,
+    ...(encoding ? { 'content-encoding': encoding } : {}),
+  });
 
   it('cuts a long body and says how long it was', () => {
     const body = new BodyBuffer(10);
     body.add('0123456789abcdef');
-    expect(bodyText(body, headers('text/plain'), 10)).toBe('0123456789…[cut at 10 bytes; the body had 16 bytes]');
+    expect(bodyText(body, headers('text/plain'), 10)).toBe(
+      '0123456789…[cut at 10 bytes; the body had 16 bytes]',
+    );
   });
 
   it('decompresses gzip bodies and describes binary ones', () => {

@@ -62,7 +62,13 @@ export function maskHeaders(headers: HeaderRecord): HeaderRecord {
   const out: HeaderRecord = {};
   for (const [name, value] of Object.entries(headers)) {
     const secret = SECRET_FIELD.test(name) || SECRET_HEADER.test(name);
-    out[name] = secret ? (Array.isArray(value) ? value.map(() => MASK) : MASK) : Array.isArray(value) ? value.map(maskText) : maskText(value);
+    out[name] = secret
+      ? Array.isArray(value)
+        ? value.map(() => MASK)
+        : MASK
+      : Array.isArray(value)
+        ? value.map(maskText)
+        : maskText(value);
   }
   return out;
 }
@@ -120,7 +126,10 @@ export function maskJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskJson);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, isSecretField(k) && v !== null && v !== '' ? MASK : maskJson(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        isSecretField(k) && v !== null && v !== '' ? MASK : maskJson(v),
+      ]),
     );
   }
   return typeof value === 'string' ? maskText(value) : value;
@@ -142,13 +151,16 @@ const TEXT_PATTERNS: [RegExp, string | ((...groups: string[]) => string)][] = [
   // <password>…</password>, <ns:Token>…</ns:Token> in XML and SOAP.
   [
     /<((?:[\w-]+:)?([\w-]+))(\s[^>]*)?>([^<]*)<\/\1>/g,
-    (match, tag = '', local = '', attrs = '') => (isSecretField(local) ? `<${tag}${attrs}>${MASK}</${tag}>` : match),
+    (match, tag = '', local = '', attrs = '') =>
+      isSecretField(local) ? `<${tag}${attrs}>${MASK}</${tag}>` : match,
   ],
   // password=…, api_key: …, password="…" in free text, forms and XML attributes.
   [
     /([\w.-]{1,100})(\s*[=:]\s*)(["']?)([^\s"'&,;<>]+)/g,
     (match, name = '', sep = '', quote = '', value = '') =>
-      isSecretField(name) && value !== MASK && !AUTH_SCHEME.test(value) ? `${name}${sep}${quote}${MASK}` : match,
+      isSecretField(name) && value !== MASK && !AUTH_SCHEME.test(value)
+        ? `${name}${sep}${quote}${MASK}`
+        : match,
   ],
 ];
 

@@ -20,7 +20,11 @@ interface Watched {
 }
 
 /** Wraps `request[name]` on this one request object so that each chunk is also recorded. */
-function tee(request: UndiciRequest, name: 'onBodySent' | 'onData', record: (chunk: unknown) => void): boolean {
+function tee(
+  request: UndiciRequest,
+  name: 'onBodySent' | 'onData',
+  record: (chunk: unknown) => void,
+): boolean {
   const original = request[name];
   if (typeof original !== 'function') return false;
   request[name] = function (this: unknown, chunk: unknown) {

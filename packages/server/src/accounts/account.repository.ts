@@ -46,11 +46,21 @@ export class AccountRepository {
   }
 
   async findById(id: string): Promise<Account | undefined> {
-    const row = await this.engine.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.engine.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toAccount(row);
   }
 
-  async insert(a: { id: string; email: string; name: string | null; passwordHash: string | null; operator: boolean }) {
+  async insert(a: {
+    id: string;
+    email: string;
+    name: string | null;
+    passwordHash: string | null;
+    operator: boolean;
+  }) {
     await this.engine.db
       .insertInto('accounts')
       .values({
@@ -67,7 +77,12 @@ export class AccountRepository {
   async setPassword(id: string, passwordHash: string, operator?: boolean): Promise<void> {
     await this.engine.db
       .updateTable('accounts')
-      .set({ password_hash: passwordHash, failed_sign_ins: 0, locked_until: null, ...(operator !== undefined ? { operator } : {}) })
+      .set({
+        password_hash: passwordHash,
+        failed_sign_ins: 0,
+        locked_until: null,
+        ...(operator !== undefined ? { operator } : {}),
+      })
       .where('id', '=', id)
       .execute();
   }
@@ -75,7 +90,10 @@ export class AccountRepository {
   async recordFailure(id: string, lockUntil: Date | null): Promise<void> {
     await this.engine.db
       .updateTable('accounts')
-      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1), ...(lockUntil ? { locked_until: lockUntil } : {}) }))
+      .set((eb) => ({
+        failed_sign_ins: eb('failed_sign_ins', '+', 1),
+        ...(lockUntil ? { locked_until: lockUntil } : {}),
+      }))
       .where('id', '=', id)
       .execute();
   }
@@ -99,7 +117,10 @@ export class AccountRepository {
   }
 
   async members(organizationId: string): Promise<Member[]> {
-    const rows = await this.memberQuery().where('m.organization_id', '=', organizationId).orderBy('m.created_at').execute();
+    const rows = await this.memberQuery()
+      .where('m.organization_id', '=', organizationId)
+      .orderBy('m.created_at')
+      .execute();
     return rows.map(toMember);
   }
 
@@ -121,7 +142,13 @@ export class AccountRepository {
   async insertMembership(m: { id: string; accountId: string; organizationId: string; role: MemberRole }) {
     await this.engine.db
       .insertInto('memberships')
-      .values({ id: m.id, account_id: m.accountId, organization_id: m.organizationId, role: m.role, created_at: new Date() })
+      .values({
+        id: m.id,
+        account_id: m.accountId,
+        organization_id: m.organizationId,
+        role: m.role,
+        created_at: new Date(),
+      })
       .execute();
   }
 
@@ -132,7 +159,13 @@ export class AccountRepository {
   async insertSession(tokenHash: string, s: SessionRecord): Promise<void> {
     await this.engine.db
       .insertInto('sessions')
-      .values({ token_hash: tokenHash, account_id: s.accountId, csrf_token: s.csrfToken, created_at: new Date(), expires_at: s.expiresAt })
+      .values({
+        token_hash: tokenHash,
+        account_id: s.accountId,
+        csrf_token: s.csrfToken,
+        created_at: new Date(),
+        expires_at: s.expiresAt,
+      })
       .execute();
   }
 
@@ -157,7 +190,16 @@ export class AccountRepository {
     return this.engine.db
       .selectFrom('memberships as m')
       .innerJoin('accounts as a', 'a.id', 'm.account_id')
-      .select(['m.id', 'm.organization_id', 'm.account_id', 'm.role', 'm.created_at', 'a.email', 'a.name', 'a.password_hash']);
+      .select([
+        'm.id',
+        'm.organization_id',
+        'm.account_id',
+        'm.role',
+        'm.created_at',
+        'a.email',
+        'a.name',
+        'a.password_hash',
+      ]);
   }
 }
 

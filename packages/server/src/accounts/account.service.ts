@@ -40,7 +40,8 @@ export class AccountService {
   async accessOf(account: Account): Promise<Access> {
     if (account.operator) return Access.operator(`account:${account.id}`);
     const grants = new Map<string, ReadonlySet<Scope>>();
-    for (const m of await this.repository.memberships(account.id)) grants.set(m.organizationId, new Set(ROLE_SCOPES[m.role]));
+    for (const m of await this.repository.memberships(account.id))
+      grants.set(m.organizationId, new Set(ROLE_SCOPES[m.role]));
     return new Access(`account:${account.id}`, grants);
   }
 
@@ -64,7 +65,9 @@ export class AccountService {
         const locks = account.failedSignIns + 1 >= MAX_FAILED_SIGN_INS;
         await this.repository.recordFailure(account.id, locks ? new Date(now.getTime() + LOCK_MS) : null);
       }
-      throw new AppError('unauthenticated', 'Wrong email or password.', { email: email.trim().toLowerCase() });
+      throw new AppError('unauthenticated', 'Wrong email or password.', {
+        email: email.trim().toLowerCase(),
+      });
     }
     await this.repository.recordSuccess(account.id, now);
     const token = randomToken();
@@ -97,7 +100,11 @@ export class AccountService {
   }
 
   /** Creates an operator account, or makes an existing account an operator with this password (CLI). */
-  async createOperator(email: string, name: string | null, password: string): Promise<{ id: string; created: boolean }> {
+  async createOperator(
+    email: string,
+    name: string | null,
+    password: string,
+  ): Promise<{ id: string; created: boolean }> {
     checkPassword(password);
     const passwordHash = await hashPassword(password);
     return this.engine.transaction(async () => {
@@ -130,7 +137,13 @@ export class AccountService {
       let account = await this.repository.findByEmail(input.email);
       if (!account) {
         const id = uuidv7();
-        await this.repository.insert({ id, email: input.email, name: input.name ?? null, passwordHash, operator: false });
+        await this.repository.insert({
+          id,
+          email: input.email,
+          name: input.name ?? null,
+          passwordHash,
+          operator: false,
+        });
         account = (await this.repository.findById(id))!;
       } else if (await this.repository.findMembership(account.id, organizationId)) {
         throw new AppError('member_exists', `${input.email} is already a member of this organization.`);
@@ -143,7 +156,8 @@ export class AccountService {
 
   async removeMember(access: Access, memberId: string): Promise<Member> {
     const member = isUuid(memberId) ? await this.repository.findMember(memberId) : undefined;
-    if (!member || !access.canSee(member.organizationId)) throw notFound('member_not_found', 'Member', memberId);
+    if (!member || !access.canSee(member.organizationId))
+      throw notFound('member_not_found', 'Member', memberId);
     access.require('admin', member.organizationId);
     await this.repository.deleteMembership(member.id);
     return member;

@@ -15,7 +15,10 @@ export function memberRoutes(app: App, s: Services) {
         tags: ['members'],
         summary: "List an organization's members",
         params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(MemberRef), nextCursor: Type.Null() }), ...READ_ERRORS },
+        response: {
+          200: Type.Object({ items: Type.Array(MemberRef), nextCursor: Type.Null() }),
+          ...READ_ERRORS,
+        },
       },
     },
     async (req) => ({ items: await s.accounts.listMembers(req.access, req.params.id), nextCursor: null }),
@@ -37,20 +40,37 @@ export function memberRoutes(app: App, s: Services) {
         s,
         req,
         () => s.accounts.addMember(req.access, req.params.id, req.body),
-        (m) => ({ action: 'member.add', organizationId: m.organizationId, target: `member:${m.id}`, details: { email: m.email, role: m.role } }),
+        (m) => ({
+          action: 'member.add',
+          organizationId: m.organizationId,
+          target: `member:${m.id}`,
+          details: { email: m.email, role: m.role },
+        }),
       );
       return reply.status(201).send(member);
     },
   );
   app.delete(
     '/api/v1/members/:id',
-    { schema: { tags: ['members'], summary: 'Remove a member', params: IdParams, response: { 200: MemberRef, ...WRITE_ERRORS } } },
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Remove a member',
+        params: IdParams,
+        response: { 200: MemberRef, ...WRITE_ERRORS },
+      },
+    },
     (req) =>
       audited(
         s,
         req,
         () => s.accounts.removeMember(req.access, req.params.id),
-        (m) => ({ action: 'member.remove', organizationId: m.organizationId, target: `member:${m.id}`, details: { email: m.email, role: m.role } }),
+        (m) => ({
+          action: 'member.remove',
+          organizationId: m.organizationId,
+          target: `member:${m.id}`,
+          details: { email: m.email, role: m.role },
+        }),
       ),
   );
 }

@@ -28,8 +28,16 @@ export function sessionRoutes(app: App, s: Services) {
       try {
         signedIn = await s.accounts.signIn(req.body.email, req.body.password);
       } catch (error) {
-        if (error instanceof AppError && (error.code === 'unauthenticated' || error.code === 'too_many_attempts')) {
-          await recordAudit(s, req, { action: 'session.sign_in_failed', actor: `email:${email}`, target: null, details: { reason: error.code } });
+        if (
+          error instanceof AppError &&
+          (error.code === 'unauthenticated' || error.code === 'too_many_attempts')
+        ) {
+          await recordAudit(s, req, {
+            action: 'session.sign_in_failed',
+            actor: `email:${email}`,
+            target: null,
+            details: { reason: error.code },
+          });
         }
         throw error;
       }
@@ -51,10 +59,17 @@ export function sessionRoutes(app: App, s: Services) {
 
   app.get(
     '/api/v1/session',
-    { schema: { tags: ['session'], summary: 'Who am I', response: { 200: Type.Ref(SessionInfo), ...READ_ERRORS } } },
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Who am I',
+        response: { 200: Type.Ref(SessionInfo), ...READ_ERRORS },
+      },
+    },
     async (req) => {
       const context = req.sessionContext;
-      if (context) return s.accounts.info(context.account, context.session.csrfToken, context.session.expiresAt);
+      if (context)
+        return s.accounts.info(context.account, context.session.csrfToken, context.session.expiresAt);
       return {
         kind: req.access.actor.startsWith('key:') ? ('apiKey' as const) : ('operatorToken' as const),
         account: null,
@@ -67,11 +82,16 @@ export function sessionRoutes(app: App, s: Services) {
 
   app.delete(
     '/api/v1/session',
-    { schema: { tags: ['session'], summary: 'Sign out', response: { 204: Type.Null(), ...errors(401, 403) } } },
+    {
+      schema: { tags: ['session'], summary: 'Sign out', response: { 204: Type.Null(), ...errors(401, 403) } },
+    },
     async (req, reply) => {
       if (!req.sessionContext) throw new AppError('unauthenticated', 'There is no console session to end.');
       await s.accounts.signOut(req.sessionContext.token);
-      await recordAudit(s, req, { action: 'session.sign_out', target: `account:${req.sessionContext.account.id}` });
+      await recordAudit(s, req, {
+        action: 'session.sign_out',
+        target: `account:${req.sessionContext.account.id}`,
+      });
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },

@@ -38,7 +38,11 @@ export class ApiKeyRepository {
   }
 
   async findById(id: string): Promise<ApiKey | undefined> {
-    const row = await this.engine.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.engine.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toApiKey(row);
   }
 

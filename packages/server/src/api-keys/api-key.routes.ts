@@ -15,7 +15,10 @@ export function apiKeyRoutes(app: App, s: Services) {
         tags: ['api keys'],
         summary: "List an organization's API keys (never their tokens)",
         params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(ApiKeyRef), nextCursor: Type.Null() }), ...READ_ERRORS },
+        response: {
+          200: Type.Object({ items: Type.Array(ApiKeyRef), nextCursor: Type.Null() }),
+          ...READ_ERRORS,
+        },
       },
     },
     async (req) => ({ items: await s.apiKeys.list(req.access, req.params.id), nextCursor: null }),
@@ -26,7 +29,8 @@ export function apiKeyRoutes(app: App, s: Services) {
       schema: {
         tags: ['api keys'],
         summary: 'Create an API key',
-        description: 'Scopes: `ingest` (write runs, actions, calls, artifacts, users; no reading back), `read`, `admin`. The token is in this answer only.',
+        description:
+          'Scopes: `ingest` (write runs, actions, calls, artifacts, users; no reading back), `read`, `admin`. The token is in this answer only.',
         params: IdParams,
         body: ApiKeyCreate,
         response: { 201: ApiKeyCreated, ...WRITE_ERRORS },
@@ -49,13 +53,25 @@ export function apiKeyRoutes(app: App, s: Services) {
   );
   app.delete(
     '/api/v1/api-keys/:id',
-    { schema: { tags: ['api keys'], summary: 'Revoke an API key', params: IdParams, response: { 200: ApiKeyRef, ...WRITE_ERRORS } } },
+    {
+      schema: {
+        tags: ['api keys'],
+        summary: 'Revoke an API key',
+        params: IdParams,
+        response: { 200: ApiKeyRef, ...WRITE_ERRORS },
+      },
+    },
     (req) =>
       audited(
         s,
         req,
         () => s.apiKeys.revoke(req.access, req.params.id),
-        (key) => ({ action: 'api_key.revoke', organizationId: key.organizationId, target: `api_key:${key.id}`, details: { name: key.name } }),
+        (key) => ({
+          action: 'api_key.revoke',
+          organizationId: key.organizationId,
+          target: `api_key:${key.id}`,
+          details: { name: key.name },
+        }),
       ),
   );
 }

@@ -56,7 +56,10 @@ export class ArtifactRepository {
 
   /** One short statement per chunk, so an upload never holds a long transaction. */
   async insertChunk(artifactId: string, seq: number, data: Uint8Array): Promise<void> {
-    await this.engine.db.insertInto('artifact_chunks').values({ artifact_id: artifactId, seq, data }).execute();
+    await this.engine.db
+      .insertInto('artifact_chunks')
+      .values({ artifact_id: artifactId, seq, data })
+      .execute();
   }
 
   /** Makes an upload visible; undefined when it is no longer UPLOADING (discarded meanwhile). */
@@ -100,7 +103,10 @@ export class ArtifactRepository {
   }
 
   /** The chunk after `afterSeq` (keyset, so reading never depends on the chunk size used to write). */
-  async nextChunk(artifactId: string, afterSeq: number): Promise<{ seq: number; data: Uint8Array } | undefined> {
+  async nextChunk(
+    artifactId: string,
+    afterSeq: number,
+  ): Promise<{ seq: number; data: Uint8Array } | undefined> {
     return this.engine.db
       .selectFrom('artifact_chunks')
       .select(['seq', 'data'])

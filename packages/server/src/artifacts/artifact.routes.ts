@@ -12,13 +12,23 @@ import { recordAudit } from '../audit/audit-request.js';
 
 const ArtifactRef = Type.Ref(Artifact);
 /** The file's bytes; typed as the stream the handler sends. */
-const FileContent = Type.Unsafe<Readable>({ type: 'string', format: 'binary', description: 'The file as uploaded.' });
-const ArtifactParams = Type.Object({ id: Type.String({ maxLength: 100 }), artifactId: Type.String({ maxLength: 100 }) });
+const FileContent = Type.Unsafe<Readable>({
+  type: 'string',
+  format: 'binary',
+  description: 'The file as uploaded.',
+});
+const ArtifactParams = Type.Object({
+  id: Type.String({ maxLength: 100 }),
+  artifactId: Type.String({ maxLength: 100 }),
+});
 
 /** `attachment` with an ASCII fallback name and the exact UTF-8 one (RFC 6266 / RFC 5987). */
 export function contentDisposition(name: string): string {
   const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
@@ -100,7 +110,8 @@ export function artifactRoutes(app: App, s: Services, config: Config) {
       schema: {
         tags: ['runs'],
         summary: 'Download a log file',
-        description: 'The content as stored, with its Content-Type; `x-content-sha256` and the ETag carry its SHA-256.',
+        description:
+          'The content as stored, with its Content-Type; `x-content-sha256` and the ETag carry its SHA-256.',
         params: ArtifactParams,
         response: { 200: FileContent, ...READ_ERRORS },
       },

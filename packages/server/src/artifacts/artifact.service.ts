@@ -26,7 +26,23 @@ const BY_EXTENSION: Record<string, string> = {
 /** Media types of text files, which are masked on their way in (archives, images… are stored as sent). */
 const TEXT_MEDIA = /^text\/|[/+](?:xml|json)$|^application\/(?:x-ndjson|jsonl|x-yaml|yaml|x-har)$/;
 /** Extensions of text files, for an upload whose type says nothing (`application/octet-stream`). */
-const TEXT_EXTENSIONS = new Set(['txt', 'log', 'xml', 'json', 'csv', 'har', 'ndjson', 'jsonl', 'yaml', 'yml', 'ini', 'cfg', 'conf', 'properties', 'trace']);
+const TEXT_EXTENSIONS = new Set([
+  'txt',
+  'log',
+  'xml',
+  'json',
+  'csv',
+  'har',
+  'ndjson',
+  'jsonl',
+  'yaml',
+  'yml',
+  'ini',
+  'cfg',
+  'conf',
+  'properties',
+  'trace',
+]);
 /** A NUL byte this early means the file is binary after all (a compressed log named .log): it is stored as sent. */
 const SNIFF_BYTES = 8192;
 const NOTHING = Buffer.alloc(0);
@@ -198,7 +214,9 @@ export class ArtifactService {
     const run = await this.runs.get(access, runId, 'ingest');
     if (upload.declaredBytes !== undefined && upload.declaredBytes > this.maxBytes) throw this.tooLarge();
     const kind = upload.kind ?? 'OTHER';
-    const masker = isText(name, contentType, kind) ? await this.masking.maskerFor(run.organizationId) : undefined;
+    const masker = isText(name, contentType, kind)
+      ? await this.masking.maskerFor(run.organizationId)
+      : undefined;
 
     const id = uuidv7();
     await this.repository.insertUploading({
@@ -338,7 +356,9 @@ export class ArtifactService {
     try {
       await this.repository.delete(id);
     } catch (cleanup) {
-      throw new Error(`Could not remove the partial artifact ${id}.`, { cause: new AggregateError([reason, cleanup]) });
+      throw new Error(`Could not remove the partial artifact ${id}.`, {
+        cause: new AggregateError([reason, cleanup]),
+      });
     }
   }
 

@@ -77,10 +77,27 @@ describe('ChainVerifier', () => {
 
   it('reports a deleted row as the gap it leaves', () => {
     const rows = chain(10);
-    expect(verify(rows.filter((r) => r.seq !== 7), headOf(rows))).toMatchObject({ seq: 7, problem: 'deleted' });
-    expect(verify(rows.filter((r) => r.seq !== 1), headOf(rows))).toMatchObject({ seq: 1, problem: 'deleted' });
-    const several = verify(rows.filter((r) => r.seq < 3 || r.seq > 5), headOf(rows));
-    expect(several).toMatchObject({ seq: 3, problem: 'deleted', message: expect.stringContaining('events 3–5') });
+    expect(
+      verify(
+        rows.filter((r) => r.seq !== 7),
+        headOf(rows),
+      ),
+    ).toMatchObject({ seq: 7, problem: 'deleted' });
+    expect(
+      verify(
+        rows.filter((r) => r.seq !== 1),
+        headOf(rows),
+      ),
+    ).toMatchObject({ seq: 1, problem: 'deleted' });
+    const several = verify(
+      rows.filter((r) => r.seq < 3 || r.seq > 5),
+      headOf(rows),
+    );
+    expect(several).toMatchObject({
+      seq: 3,
+      problem: 'deleted',
+      message: expect.stringContaining('events 3–5'),
+    });
   });
 
   it('reports deleted last rows through the head', () => {
@@ -96,11 +113,27 @@ describe('ChainVerifier', () => {
 
   it('reports a forged row inserted in the middle (the rest renumbered), even with a valid hash', () => {
     const rows = chain(10);
-    const forged = rehash({ ...rows[4]!, id: 'forged', target: 'run:forged', prevHash: rows[4]!.hash, seq: 6 });
+    const forged = rehash({
+      ...rows[4]!,
+      id: 'forged',
+      target: 'run:forged',
+      prevHash: rows[4]!.hash,
+      seq: 6,
+    });
     const tampered = [...rows.slice(0, 5), forged, ...rows.slice(5).map((r) => ({ ...r, seq: r.seq + 1 }))];
-    expect(verify(tampered.filter((r) => r.seq <= 10), headOf(rows))).toMatchObject({ seq: 6, problem: 'inserted' });
+    expect(
+      verify(
+        tampered.filter((r) => r.seq <= 10),
+        headOf(rows),
+      ),
+    ).toMatchObject({ seq: 6, problem: 'inserted' });
     const madeUp = { ...forged, hash: 'b'.repeat(64) };
-    expect(verify(tampered.map((r) => (r.seq === 6 ? madeUp : r)).filter((r) => r.seq <= 10), headOf(rows))).toMatchObject({
+    expect(
+      verify(
+        tampered.map((r) => (r.seq === 6 ? madeUp : r)).filter((r) => r.seq <= 10),
+        headOf(rows),
+      ),
+    ).toMatchObject({
       seq: 6,
       problem: 'inserted',
     });
@@ -111,6 +144,9 @@ describe('ChainVerifier', () => {
     const head = headOf(rows);
     const extra = rehash({ ...rows[4]!, seq: 6, id: 'forged', prevHash: rows[4]!.hash });
     expect(verify([...rows, extra], head)).toMatchObject({ seq: 6, problem: 'inserted' });
-    expect(verify([...rows, { ...extra, hash: 'c'.repeat(64) }], head)).toMatchObject({ seq: 6, problem: 'inserted' });
+    expect(verify([...rows, { ...extra, hash: 'c'.repeat(64) }], head)).toMatchObject({
+      seq: 6,
+      problem: 'inserted',
+    });
   });
 });

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auditHash, canonicalAuditEvent, canonicalJson, GENESIS_HASH, storableDetails, storableText } from './audit-hash.js';
+import {
+  auditHash,
+  canonicalAuditEvent,
+  canonicalJson,
+  GENESIS_HASH,
+  storableDetails,
+  storableText,
+} from './audit-hash.js';
 
 const event = {
   seq: 1,
@@ -17,7 +24,9 @@ const event = {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined, whatever the insertion order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { f: 1, e: 2 }], c: undefined } })).toBe('{"a":{"d":[3,{"e":2,"f":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { f: 1, e: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[3,{"e":2,"f":1}]},"b":1}',
+    );
     expect(canonicalJson({ a: { c: 1, d: 2 }, b: 1 })).toBe(canonicalJson({ b: 1, a: { d: 2, c: 1 } }));
   });
 

@@ -81,7 +81,9 @@ export function storableText(text: string): string {
  * `details` exactly as it will read back from storage: through JSON (dates become strings, `undefined`
  * disappears) with unstorable characters replaced, so the hash computed at append time holds.
  */
-export function storableDetails(details: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+export function storableDetails(
+  details: Record<string, unknown> | null | undefined,
+): Record<string, unknown> | null {
   if (details === null || details === undefined) return null;
   const clean = (value: unknown): unknown => {
     if (typeof value === 'string') return storableText(value);

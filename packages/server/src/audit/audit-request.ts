@@ -16,7 +16,12 @@ export function recordAudit(s: Services, req: FastifyRequest, event: AuditRecord
  * Performs an administrative act and records it in one transaction: the act is not acknowledged
  * without its audit event, and a failed act leaves no event behind.
  */
-export function audited<T>(s: Services, req: FastifyRequest, act: () => Promise<T>, describe: (result: T) => AuditRecord): Promise<T> {
+export function audited<T>(
+  s: Services,
+  req: FastifyRequest,
+  act: () => Promise<T>,
+  describe: (result: T) => AuditRecord,
+): Promise<T> {
   return s.engine.transaction(async () => {
     const result = await act();
     await recordAudit(s, req, describe(result));

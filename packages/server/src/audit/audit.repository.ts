@@ -88,7 +88,11 @@ export class AuditRepository {
   }
 
   async head(): Promise<ChainHead | undefined> {
-    const row = await this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('audit_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .executeTakeFirst();
     return row && { seq: Number(row.seq), hash: row.hash };
   }
 
@@ -96,7 +100,12 @@ export class AuditRepository {
   async *scan(after: number, upTo: number | undefined, batchSize = 2000): AsyncGenerator<AuditEvent> {
     let last = after;
     for (;;) {
-      let qb = this.db.selectFrom('audit_events').selectAll().where('seq', '>', last).orderBy('seq', 'asc').limit(batchSize);
+      let qb = this.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', '>', last)
+        .orderBy('seq', 'asc')
+        .limit(batchSize);
       if (upTo !== undefined) qb = qb.where('seq', '<=', upTo);
       const rows = await qb.execute();
       for (const row of rows) yield toAuditEvent(row);
@@ -107,7 +116,10 @@ export class AuditRepository {
   }
 
   /** Ordered by seq (the order of the chain). */
-  async list(filters: AuditListFilters, page: { limit: number; cursor?: string | undefined; sort: SortOrder }) {
+  async list(
+    filters: AuditListFilters,
+    page: { limit: number; cursor?: string | undefined; sort: SortOrder },
+  ) {
     let qb = this.db
       .selectFrom('audit_events')
       .selectAll()
@@ -123,7 +135,10 @@ export class AuditRepository {
       // seq is unique, so it alone is the keyset (and walks the primary key).
       const { key } = decodeCursor(page.cursor);
       if (typeof key !== 'number' || !Number.isSafeInteger(key) || key < 0) {
-        throw new AppError('invalid_cursor', 'The cursor is not one this list returned; start again without it.');
+        throw new AppError(
+          'invalid_cursor',
+          'The cursor is not one this list returned; start again without it.',
+        );
       }
       qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', key);
     }

@@ -1,5 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import { AUDIT_ACTIONS, type AuditAction, type AuditEvent, type AuditListQuery, type AuditVerification, type Page } from '@synctrail/types';
+import {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditEvent,
+  type AuditListQuery,
+  type AuditVerification,
+  type Page,
+} from '@synctrail/types';
 import type { Access } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
 import { isUuid, parseIdList, parseList, parseRange } from '../shared/filters.js';
@@ -80,7 +87,11 @@ export class AuditService {
       from: range.from,
       to: range.to,
     };
-    return this.repository.list(filters, { limit: query.limit ?? 50, cursor: query.cursor, sort: query.sort ?? 'desc' });
+    return this.repository.list(filters, {
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+      sort: query.sort ?? 'desc',
+    });
   }
 
   /**
@@ -91,16 +102,35 @@ export class AuditService {
   async verify(): Promise<AuditVerification> {
     const head = await this.repository.head();
     if (!head) {
-      return { ok: false, seq: 0, problem: 'deleted', message: 'the chain head (audit_head) is missing.', event: null };
+      return {
+        ok: false,
+        seq: 0,
+        problem: 'deleted',
+        message: 'the chain head (audit_head) is missing.',
+        event: null,
+      };
     }
     const verifier = new ChainVerifier<AuditEvent>(head);
     for await (const row of this.repository.scan(0, head.seq)) {
       const problem = verifier.push(row);
-      if (problem) return { ok: false, seq: problem.seq, problem: problem.problem, message: problem.message, event: problem.row };
+      if (problem)
+        return {
+          ok: false,
+          seq: problem.seq,
+          problem: problem.problem,
+          message: problem.message,
+          event: problem.row,
+        };
     }
     const result = verifier.finish();
     if ('problem' in result) {
-      return { ok: false, seq: result.seq, problem: result.problem, message: result.message, event: result.row };
+      return {
+        ok: false,
+        seq: result.seq,
+        problem: result.problem,
+        message: result.message,
+        event: result.row,
+      };
     }
     // Rows past that head were appended since (the head has moved over them by the time it is read
     // again, because a row and its head move commit together) or forged. Read them before the head.

@@ -63,8 +63,12 @@ export class Access {
   /** 403 unless the credential has `scope` (in that organization, when given). */
   require(scope: Scope, organizationId?: string): void {
     if (!this.has(scope, organizationId)) {
-      const needed = scope === 'payloads' ? 'payload access (an admin role or a read key)' : `the "${scope}" scope`;
-      throw new AppError('forbidden', `This credential lacks ${needed}${organizationId ? ' in this organization' : ''}.`);
+      const needed =
+        scope === 'payloads' ? 'payload access (an admin role or a read key)' : `the "${scope}" scope`;
+      throw new AppError(
+        'forbidden',
+        `This credential lacks ${needed}${organizationId ? ' in this organization' : ''}.`,
+      );
     }
   }
 

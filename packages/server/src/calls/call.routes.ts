@@ -60,7 +60,11 @@ export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
       const call = await s.calls.get(req.access, req.params.id);
       // Payloads carry what the connector sent and received: every look at them is on record.
       if (call.request.body !== null || call.response.body !== null) {
-        await recordAudit(s, req, { action: 'call.payload_view', organizationId: call.organizationId, target: `call:${call.id}` });
+        await recordAudit(s, req, {
+          action: 'call.payload_view',
+          organizationId: call.organizationId,
+          target: `call:${call.id}`,
+        });
       }
       return call;
     },

@@ -7,7 +7,10 @@ import { migrateToLatest } from '../storage/migrator.js';
 import { buildApp } from '../http/app.js';
 
 function configWith(overrides: Partial<Config>): Config {
-  return { ...loadConfig(), ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  return {
+    ...loadConfig(),
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
 }
 
 async function serve(options: { port?: string; host?: string; demoIfEmpty?: boolean }) {
@@ -43,7 +46,9 @@ async function serve(options: { port?: string; host?: string; demoIfEmpty?: bool
   console.log(`\nSynctrail is running at ${url}  (API docs: ${url}/docs)`);
   console.log(`Storage: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
   if (generatedToken) {
-    console.log(`Operator token for this process (set SYNCTRAIL_BOOTSTRAP_TOKEN to choose one):\n  ${config.bootstrapToken}`);
+    console.log(
+      `Operator token for this process (set SYNCTRAIL_BOOTSTRAP_TOKEN to choose one):\n  ${config.bootstrapToken}`,
+    );
   }
 }
 
@@ -85,7 +90,7 @@ export async function runCli(argv: string[]) {
     .command('audit')
     .description('The audit log')
     .command('verify')
-    .description('Check the audit log\'s hash chain; exits 1 at the first edited, inserted or deleted event')
+    .description("Check the audit log's hash chain; exits 1 at the first edited, inserted or deleted event")
     .action(async () => {
       const engine = openEngine(loadConfig());
       try {

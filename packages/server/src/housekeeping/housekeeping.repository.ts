@@ -4,12 +4,18 @@ export class HousekeepingRepository {
   constructor(private readonly engine: Engine) {}
 
   async deleteIdempotencyKeysBefore(before: Date): Promise<number> {
-    const result = await this.engine.db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+    const result = await this.engine.db
+      .deleteFrom('idempotency_keys')
+      .where('created_at', '<', before)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
   async deleteSessionsExpiredBefore(before: Date): Promise<number> {
-    const result = await this.engine.db.deleteFrom('sessions').where('expires_at', '<', before).executeTakeFirst();
+    const result = await this.engine.db
+      .deleteFrom('sessions')
+      .where('expires_at', '<', before)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

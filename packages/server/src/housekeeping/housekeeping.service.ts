@@ -30,9 +30,13 @@ export class HousekeepingService {
 
   async sweep(now = new Date()): Promise<HousekeepingResult> {
     return {
-      idempotencyKeys: await this.repository.deleteIdempotencyKeysBefore(new Date(now.getTime() - this.options.idempotencyTtlMs)),
+      idempotencyKeys: await this.repository.deleteIdempotencyKeysBefore(
+        new Date(now.getTime() - this.options.idempotencyTtlMs),
+      ),
       sessions: await this.repository.deleteSessionsExpiredBefore(now),
-      uploads: await this.repository.deleteAbandonedUploadsBefore(new Date(now.getTime() - this.options.abandonedUploadMs)),
+      uploads: await this.repository.deleteAbandonedUploadsBefore(
+        new Date(now.getTime() - this.options.abandonedUploadMs),
+      ),
     };
   }
 }

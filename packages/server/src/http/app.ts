@@ -66,7 +66,10 @@ export interface BuildAppOptions {
 }
 
 /** The whole HTTP application, ready to `listen()` or `inject()`. */
-export async function buildApp(config: Config, options: BuildAppOptions): Promise<App & { services: Services; jobs: BackgroundJobs }> {
+export async function buildApp(
+  config: Config,
+  options: BuildAppOptions,
+): Promise<App & { services: Services; jobs: BackgroundJobs }> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
@@ -77,12 +80,19 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   const services = createServices(options.engine, config);
   const authenticator =
     options.authenticator ??
-    createAuthenticator({ bootstrapToken: config.bootstrapToken, accounts: services.accounts, apiKeys: services.apiKeys });
+    createAuthenticator({
+      bootstrapToken: config.bootstrapToken,
+      accounts: services.accounts,
+      apiKeys: services.apiKeys,
+    });
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
-      error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}; see /docs.` },
+      error: {
+        code: 'not_found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}; see /docs.`,
+      },
     }),
   );
   registerNdjson(app);
@@ -107,7 +117,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
       info: {
         title: 'Synctrail API',
         version: '1',
-        description: 'Records, explains and controls the synchronizations and API calls of data integrations.',
+        description:
+          'Records, explains and controls the synchronizations and API calls of data integrations.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -118,7 +129,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
 
   // A POST with no body (e.g. `/sync`, `/lease`) means "no options": validate it as `{}`.
   app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD')
+      request.body = {};
   });
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public || !request.url.startsWith('/api/')) return;
@@ -154,7 +166,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     config.schedulerIntervalMs,
     app.log,
   );
-  if (config.backgroundJobs && options.backgroundJobs !== false) app.addHook('onReady', async () => jobs.start());
+  if (config.backgroundJobs && options.backgroundJobs !== false)
+    app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => jobs.stop());
   return Object.assign(app, { services, jobs });
 }

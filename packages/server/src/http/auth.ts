@@ -52,10 +52,14 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
           throw new AppError('unauthenticated', 'Send credentials as "Authorization: Bearer <token>".');
         }
         const token = match[1];
-        if (deps.bootstrapToken && sameSecret(token, deps.bootstrapToken)) return Access.operator('operator:bootstrap');
+        if (deps.bootstrapToken && sameSecret(token, deps.bootstrapToken))
+          return Access.operator('operator:bootstrap');
         const access = token.startsWith('st_') ? await deps.apiKeys.authenticate(token) : undefined;
         if (access) return access;
-        throw new AppError('unauthenticated', 'The token is not valid or was revoked; ask an administrator for a new key.');
+        throw new AppError(
+          'unauthenticated',
+          'The token is not valid or was revoked; ask an administrator for a new key.',
+        );
       }
       const cookie = request.cookies[SESSION_COOKIE];
       if (cookie) {

@@ -35,9 +35,15 @@ export function handleError(error: FastifyError, request: FastifyRequest, res: F
     const tooMany = error.validation.find((e) => e.keyword === 'maxItems' && e.instancePath === '');
     if (tooMany && error.validationContext === 'body') {
       const limit = (tooMany.params as { limit: number }).limit;
-      return reply(res, 400, 'batch_too_large', `A batch holds at most ${limit} items; split it and send the parts.`, {
-        limit,
-      });
+      return reply(
+        res,
+        400,
+        'batch_too_large',
+        `A batch holds at most ${limit} items; split it and send the parts.`,
+        {
+          limit,
+        },
+      );
     }
     const first = issues[0];
     const message = first ? `${first.path.replace(/^\w+\//, '')} ${first.message}`.trim() : 'invalid request';
@@ -45,9 +51,19 @@ export function handleError(error: FastifyError, request: FastifyRequest, res: F
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return reply(res, 413, 'payload_too_large', 'The request body is larger than this endpoint accepts; send less per request.');
+      return reply(
+        res,
+        413,
+        'payload_too_large',
+        'The request body is larger than this endpoint accepts; send less per request.',
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return reply(res, 415, 'unsupported_media_type', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send application/json.`);
+      return reply(
+        res,
+        415,
+        'unsupported_media_type',
+        `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send application/json.`,
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return reply(res, 400, 'invalid_body', `The body is not valid JSON: ${error.message}`);
@@ -56,8 +72,18 @@ export function handleError(error: FastifyError, request: FastifyRequest, res: F
     return reply(res, 400, 'invalid_body', `The body could not be read: ${error.message}`);
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return reply(res, error.statusCode, error.statusCode === 404 ? 'not_found' : 'invalid_body', error.message);
+    return reply(
+      res,
+      error.statusCode,
+      error.statusCode === 404 ? 'not_found' : 'invalid_body',
+      error.message,
+    );
   }
   request.log.error({ err: error }, 'unhandled error');
-  return reply(res, 500, 'server_error', 'Something went wrong on our side; it has been logged. Retry later.');
+  return reply(
+    res,
+    500,
+    'server_error',
+    'Something went wrong on our side; it has been logged. Retry later.',
+  );
 }

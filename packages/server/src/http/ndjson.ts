@@ -16,9 +16,13 @@ export function registerNdjson(app: App) {
           items.push(JSON.parse(line));
         } catch {
           done(
-            new AppError('invalid_body', `Line ${i + 1} of the NDJSON body is not valid JSON; nothing was stored.`, {
-              line: i + 1,
-            }),
+            new AppError(
+              'invalid_body',
+              `Line ${i + 1} of the NDJSON body is not valid JSON; nothing was stored.`,
+              {
+                line: i + 1,
+              },
+            ),
             undefined,
           );
           return;

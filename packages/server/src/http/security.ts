@@ -34,8 +34,12 @@ export async function registerSecurity(app: App, config: Config) {
     },
     // Thrown, so the error handler gives it the usual `{ error: { code, message } }` shape.
     errorResponseBuilder: (_request, context) =>
-      new AppError('rate_limited', `Too many requests: at most ${context.max} a minute. Retry in ${context.after}.`, {
-        retryAfter: context.after,
-      }),
+      new AppError(
+        'rate_limited',
+        `Too many requests: at most ${context.max} a minute. Retry in ${context.after}.`,
+        {
+          retryAfter: context.after,
+        },
+      ),
   });
 }

@@ -37,7 +37,25 @@ export function createServices(engine: Engine, config: Config) {
     idempotencyTtlMs: config.idempotencyTtlMs,
     abandonedUploadMs: 24 * 3600 * 1000,
   });
-  return { engine, config, organizations, integrations, users, issues, runs, idempotency, artifacts, runControl, scheduler, accounts, apiKeys, housekeeping, calls, audit: new AuditService(engine), masking };
+  return {
+    engine,
+    config,
+    organizations,
+    integrations,
+    users,
+    issues,
+    runs,
+    idempotency,
+    artifacts,
+    runControl,
+    scheduler,
+    accounts,
+    apiKeys,
+    housekeeping,
+    calls,
+    audit: new AuditService(engine),
+    masking,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

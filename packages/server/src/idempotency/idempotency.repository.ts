@@ -16,7 +16,9 @@ export class IdempotencyRepository {
       .where('scope', '=', scope)
       .where('key', '=', key)
       .executeTakeFirst();
-    return row && { requestHash: row.request_hash, statusCode: row.status_code, body: JSON.parse(row.response) };
+    return (
+      row && { requestHash: row.request_hash, statusCode: row.status_code, body: JSON.parse(row.response) }
+    );
   }
 
   /** Stores the answer unless another request stored one first; tells whether this one won. */

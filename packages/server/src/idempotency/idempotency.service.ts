@@ -15,7 +15,8 @@ class LostRace extends Error {}
 
 export function requestHash(parts: readonly unknown[]): string {
   const hash = createHash('sha256');
-  for (const part of parts) hash.update(typeof part === 'string' ? part : JSON.stringify(part) ?? '').update('\0');
+  for (const part of parts)
+    hash.update(typeof part === 'string' ? part : (JSON.stringify(part) ?? '')).update('\0');
   return hash.digest('hex');
 }
 
@@ -52,12 +53,20 @@ export class IdempotencyService {
     } catch (error) {
       if (!(error instanceof LostRace)) throw error;
       const first = await this.replay<T>(scope, key, hash);
-      if (!first) throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is in progress; retry shortly.');
+      if (!first)
+        throw new AppError(
+          'idempotency_key_in_use',
+          'A request with this Idempotency-Key is in progress; retry shortly.',
+        );
       return first;
     }
   }
 
-  private async replay<T>(scope: string, key: string, hash: string): Promise<IdempotentResult<T> | undefined> {
+  private async replay<T>(
+    scope: string,
+    key: string,
+    hash: string,
+  ): Promise<IdempotentResult<T> | undefined> {
     const stored = await this.repository.find(scope, key);
     if (!stored) return undefined;
     if (stored.requestHash !== hash) {

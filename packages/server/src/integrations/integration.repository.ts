@@ -50,7 +50,11 @@ export class IntegrationRepository {
   }
 
   async findById(id: string): Promise<Integration | undefined> {
-    const row = await this.engine.db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.engine.db
+      .selectFrom('integrations')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toIntegration(row);
   }
 

@@ -52,7 +52,11 @@ export class IntegrationService {
     return integration;
   }
 
-  async list(access: Access, organizationId: string, query: IntegrationListQuery): Promise<Page<Integration>> {
+  async list(
+    access: Access,
+    organizationId: string,
+    query: IntegrationListQuery,
+  ): Promise<Page<Integration>> {
     await this.organizations.get(access, organizationId, 'read');
     return this.repository.list(
       organizationId,

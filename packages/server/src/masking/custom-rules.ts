@@ -15,17 +15,20 @@ export function ruleProblem(rule: CustomRule): string | undefined {
 }
 
 function fieldProblem(glob: string): string | undefined {
-  if (glob.trim() !== glob || glob.length === 0) return 'A field name may not be empty or start or end with spaces.';
+  if (glob.trim() !== glob || glob.length === 0)
+    return 'A field name may not be empty or start or end with spaces.';
   if (glob.length > FIELD_MAX_LENGTH) return `A field name is at most ${FIELD_MAX_LENGTH} characters long.`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(glob)) return 'A field name may not contain control characters.';
-  if (/^[*?]*$/.test(glob)) return 'This glob would match every field; name at least one character of it (e.g. "x-acme-*").';
+  if (/^[*?]*$/.test(glob))
+    return 'This glob would match every field; name at least one character of it (e.g. "x-acme-*").';
   return undefined;
 }
 
 function patternProblem(source: string): string | undefined {
   if (source.length === 0) return 'The pattern is empty.';
-  if (source.length > PATTERN_MAX_LENGTH) return `A pattern is at most ${PATTERN_MAX_LENGTH} characters long.`;
+  if (source.length > PATTERN_MAX_LENGTH)
+    return `A pattern is at most ${PATTERN_MAX_LENGTH} characters long.`;
   let re: RegExp;
   try {
     re = new RegExp(source, 'g');

@@ -108,7 +108,12 @@ describe('Masker corpus', () => {
     const masked = Masker.baseline.json(input);
     expect(input).toEqual(before);
     expect(JSON.stringify(masked)).toBe(
-      JSON.stringify({ id: 7, items: ['a', 'Bearer ***', { keep: 1 }], auth: { user: 'ada', password: '***', realm: 'crm' }, note: 'plain' }),
+      JSON.stringify({
+        id: 7,
+        items: ['a', 'Bearer ***', { keep: 1 }],
+        auth: { user: 'ada', password: '***', realm: 'crm' },
+        note: 'plain',
+      }),
     );
     // What holds no secret is shared, not copied.
     expect(masked.items[2]).toBe(input.items[2]);
@@ -116,7 +121,9 @@ describe('Masker corpus', () => {
 
   it('keeps the authorization scheme in text and masks header values whole', () => {
     expect(Masker.baseline.text('Authorization: Bearer abcdef123456789')).toBe('Authorization: Bearer ***');
-    expect(Masker.baseline.headers({ Authorization: 'Bearer abcdef123456789' })).toEqual({ Authorization: MASK });
+    expect(Masker.baseline.headers({ Authorization: 'Bearer abcdef123456789' })).toEqual({
+      Authorization: MASK,
+    });
   });
 
   it('judges card numbers by Luhn and issuer, not by length alone', () => {
@@ -138,13 +145,17 @@ describe('Masker.textTransform', () => {
         tokens.push(token);
         lines.push(`> Authorization: Bearer ${token}`);
       } else {
-        lines.push(`2026-02-01T08:00:${String(i % 60).padStart(2, '0')}.000Z <-- 200 OK (12 ms) {"id":${i},"name":"Contact ${i}"}`);
+        lines.push(
+          `2026-02-01T08:00:${String(i % 60).padStart(2, '0')}.000Z <-- 200 OK (12 ms) {"id":${i},"name":"Contact ${i}"}`,
+        );
       }
     }
     const text = `${lines.join('\n')}\n`;
     const input = Buffer.from(text, 'latin1');
     const chunk = 65_521; // a prime: boundaries fall everywhere, inside tokens too
-    const pieces = Array.from({ length: Math.ceil(input.length / chunk) }, (_, i) => input.subarray(i * chunk, (i + 1) * chunk));
+    const pieces = Array.from({ length: Math.ceil(input.length / chunk) }, (_, i) =>
+      input.subarray(i * chunk, (i + 1) * chunk),
+    );
     const masker = Masker.baseline;
 
     // Output comes out while input goes in: the file is never held whole.
@@ -163,15 +174,27 @@ describe('Masker.textTransform', () => {
     const blob = SAML_RESPONSE.repeat(Math.ceil(1_600_000 / SAML_RESPONSE.length));
     const text = `POST /acs\nSAMLResponse=${blob}&RelayState=%2Fhome\n{"user":"ada","client_secret":"${'s'.repeat(1_200_000)}","ok":true}\nend\n`;
     const input = Buffer.from(text, 'latin1');
-    const pieces = Array.from({ length: Math.ceil(input.length / 100_000) }, (_, i) => input.subarray(i * 100_000, (i + 1) * 100_000));
-    const out = (await buffer(Readable.from(pieces).pipe(Masker.baseline.textTransform()))).toString('latin1');
-    expect(out).toBe('POST /acs\nSAMLResponse=***&RelayState=%2Fhome\n{"user":"ada","client_secret":"***","ok":true}\nend\n');
+    const pieces = Array.from({ length: Math.ceil(input.length / 100_000) }, (_, i) =>
+      input.subarray(i * 100_000, (i + 1) * 100_000),
+    );
+    const out = (await buffer(Readable.from(pieces).pipe(Masker.baseline.textTransform()))).toString(
+      'latin1',
+    );
+    expect(out).toBe(
+      'POST /acs\nSAMLResponse=***&RelayState=%2Fhome\n{"user":"ada","client_secret":"***","ok":true}\nend\n',
+    );
   });
 
   it('stays fast when every line has a stray secret-named tag that never closes', () => {
     const text = 'usage: login <password> <token> [options]\n'.repeat(60_000);
     const started = Date.now();
-    expect(streamed(Masker.baseline, text, Array.from({ length: 40 }, (_, i) => (i + 1) * 65_536))).toBe(text);
+    expect(
+      streamed(
+        Masker.baseline,
+        text,
+        Array.from({ length: 40 }, (_, i) => (i + 1) * 65_536),
+      ),
+    ).toBe(text);
     expect(Masker.baseline.text(text)).toBe(text);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
@@ -183,13 +206,18 @@ describe('Masker.textTransform', () => {
     ]);
     const out = await buffer(Readable.from([input]).pipe(Masker.baseline.textTransform()));
     expect(out).toEqual(
-      Buffer.concat([Buffer.from('Stra\xdfe M\xfcller password=*** ', 'latin1'), Buffer.from('naïve ✓ token=***\n', 'utf8')]),
+      Buffer.concat([
+        Buffer.from('Stra\xdfe M\xfcller password=*** ', 'latin1'),
+        Buffer.from('naïve ✓ token=***\n', 'utf8'),
+      ]),
     );
   });
 
   it('applies non-ASCII custom patterns to UTF-8 files', async () => {
     const masker = new Masker([{ kind: 'pattern', match: 'Kundennr\\.ä[0-9]+' }]);
-    const out = await buffer(Readable.from([Buffer.from('Kundennr.ä12345 ok\n', 'utf8')]).pipe(masker.textTransform()));
+    const out = await buffer(
+      Readable.from([Buffer.from('Kundennr.ä12345 ok\n', 'utf8')]).pipe(masker.textTransform()),
+    );
     expect(out.toString('utf8')).toBe('*** ok\n');
   });
 });
@@ -214,7 +242,11 @@ describe('custom rules', () => {
 
   it('matches field globs case-insensitively, whole names only', () => {
     const masker = new Masker([{ kind: 'field', match: 'acct?_ref' }]);
-    expect(masker.json({ ACCT1_REF: 'a1', acct12_ref: 'b2', my_acct1_ref: 'c3' })).toEqual({ ACCT1_REF: MASK, acct12_ref: 'b2', my_acct1_ref: 'c3' });
+    expect(masker.json({ ACCT1_REF: 'a1', acct12_ref: 'b2', my_acct1_ref: 'c3' })).toEqual({
+      ACCT1_REF: MASK,
+      acct12_ref: 'b2',
+      my_acct1_ref: 'c3',
+    });
     expect(Masker.baseline.json({ ACCT1_REF: 'a1' })).toEqual({ ACCT1_REF: 'a1' });
   });
 

@@ -222,18 +222,24 @@ export class Masker {
 
   private urlParams(url: string): string {
     const withoutPassword = url.replace(USER_INFO, `$1:${MASK}@`);
-    return withoutPassword.replace(/([?#])([^#]*)/g, (_match, mark: string, rest: string) => mark + this.params(rest));
+    return withoutPassword.replace(
+      /([?#])([^#]*)/g,
+      (_match, mark: string, rest: string) => mark + this.params(rest),
+    );
   }
 
   /** Secrets recognizable by their look alone, wherever they are: credentials, JWTs, cards, custom patterns. */
   private values(text: string, patterns = this.patterns, context: TextContext = {}): string {
     let out = text;
     if (/bearer|basic|negotiate|ntlm/i.test(out)) {
-      out = out.replace(AUTH_CREDENTIAL, (match, scheme: string, space: string, credential: string, offset: number, whole: string) => {
-        if (!isBearerCredential(credential)) return match;
-        if (endsAt(offset, match, whole)) context.open?.(TOKEN_TAIL);
-        return `${scheme}${space}${MASK}`;
-      });
+      out = out.replace(
+        AUTH_CREDENTIAL,
+        (match, scheme: string, space: string, credential: string, offset: number, whole: string) => {
+          if (!isBearerCredential(credential)) return match;
+          if (endsAt(offset, match, whole)) context.open?.(TOKEN_TAIL);
+          return `${scheme}${space}${MASK}`;
+        },
+      );
     }
     if (out.includes('eyJ')) {
       out = out.replace(JWT, (match, offset: number, whole: string) => {
@@ -251,27 +257,41 @@ export class Masker {
     const open = context.open;
     if (out.includes('://')) out = out.replace(URL_IN_TEXT, (url) => this.urlParams(url));
     if (out.includes(':')) {
-      out = out.replace(HEADER_LINE, (match, lead: string, name: string, sep: string, value: string, offset: number, whole: string) =>
-        this.headerLine(match, { lead, name, sep, value }, offset === 0 && context.continuesLine === true, () => {
-          if (endsAt(offset, match, whole)) open?.(LINE_TAIL);
-        }),
+      out = out.replace(
+        HEADER_LINE,
+        (match, lead: string, name: string, sep: string, value: string, offset: number, whole: string) =>
+          this.headerLine(
+            match,
+            { lead, name, sep, value },
+            offset === 0 && context.continuesLine === true,
+            () => {
+              if (endsAt(offset, match, whole)) open?.(LINE_TAIL);
+            },
+          ),
       );
     }
     if (out.includes('"')) {
-      out = out.replace(JSON_PAIR, (match, name: string, sep: string, value: string, offset: number, whole: string) => {
-        if (value.startsWith(`"${MASK}`) || value === `"${MASK}"` || this.fieldSecrecy(name) === false) return match;
-        if (!value.startsWith('"')) return `"${name}"${sep}"${MASK}"`;
-        const closed = value.length > 1 && value.endsWith('"');
-        if (!closed && endsAt(offset, match, whole)) open?.(JSON_STRING_TAIL);
-        return `"${name}"${sep}"${MASK}${closed ? '"' : ''}`;
-      });
+      out = out.replace(
+        JSON_PAIR,
+        (match, name: string, sep: string, value: string, offset: number, whole: string) => {
+          if (value.startsWith(`"${MASK}`) || value === `"${MASK}"` || this.fieldSecrecy(name) === false)
+            return match;
+          if (!value.startsWith('"')) return `"${name}"${sep}"${MASK}"`;
+          const closed = value.length > 1 && value.endsWith('"');
+          if (!closed && endsAt(offset, match, whole)) open?.(JSON_STRING_TAIL);
+          return `"${name}"${sep}"${MASK}${closed ? '"' : ''}`;
+        },
+      );
       if (out.includes('\\"')) {
         out = out.replace(ESCAPED_JSON_PAIR, (match, name: string, sep: string, value: string) =>
-          value === '' || value === MASK || this.fieldSecrecy(name) === false ? match : `\\"${name}\\"${sep}\\"${MASK}\\"`,
+          value === '' || value === MASK || this.fieldSecrecy(name) === false
+            ? match
+            : `\\"${name}\\"${sep}\\"${MASK}\\"`,
         );
       }
     }
-    if (out.includes('=') || out.includes(':')) out = out.replace(PAIR, (...args: unknown[]) => this.pair(args, open));
+    if (out.includes('=') || out.includes(':'))
+      out = out.replace(PAIR, (...args: unknown[]) => this.pair(args, open));
     return this.values(out, patterns, context);
   }
 
@@ -299,13 +319,19 @@ export class Masker {
 
   /** One PAIR match: `name=value`, `name: value`, `name="value"`. */
   private pair(args: unknown[], open: ((tail: RegExp) => void) | undefined): string {
-    const [match, name, sep, dq, dqEnd, sq, sqEnd, bare] = args as [string, string, string, ...(string | undefined)[]];
+    const [match, name, sep, dq, dqEnd, sq, sqEnd, bare] = args as [
+      string,
+      string,
+      string,
+      ...(string | undefined)[],
+    ];
     const offset = args[8] as number;
     const whole = args[9] as string;
     const value = dq ?? sq ?? bare ?? '';
     if (value === '' || value.startsWith(MASK)) return match;
     const colon = sep.includes(':');
-    const inForm = whole[offset - 1] === '&' || whole[offset - 1] === '?' || whole[offset + match.length] === '&';
+    const inForm =
+      whole[offset - 1] === '&' || whole[offset - 1] === '?' || whole[offset + match.length] === '&';
     const secrecy = colon
       ? name.includes('-')
         ? this.headerSecrecy(name)
@@ -314,7 +340,8 @@ export class Masker {
         ? this.paramSecrecy(name)
         : this.fieldSecrecy(name);
     if (secrecy === false) return match;
-    if (colon && (AUTH_SCHEME.test(value) || (secrecy === 'weak' && !looksLikeCredential(value)))) return match;
+    if (colon && (AUTH_SCHEME.test(value) || (secrecy === 'weak' && !looksLikeCredential(value))))
+      return match;
     const atEnd = endsAt(offset, match, whole);
     if (dq !== undefined) {
       if (dqEnd === '' && atEnd) open?.(PAIR_TAILS['"']);
@@ -331,7 +358,8 @@ export class Masker {
   private jsonValue(value: unknown): unknown {
     if (typeof value === 'string') return this.text(value);
     // A card number sent as a number is still one (13+ digits: no count or amount is that long).
-    if (typeof value === 'number') return value >= 1e12 && Number.isInteger(value) && isCardNumber(String(value)) ? MASK : value;
+    if (typeof value === 'number')
+      return value >= 1e12 && Number.isInteger(value) && isCardNumber(String(value)) ? MASK : value;
     if (value === null || typeof value !== 'object') return value;
     // Ingest walks every action's details: nothing is allocated unless something is masked.
     if (Array.isArray(value)) {

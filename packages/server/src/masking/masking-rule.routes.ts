@@ -6,7 +6,10 @@ import { recordAudit } from '../audit/audit-request.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
 
 const MaskingRuleRef = Type.Ref(MaskingRule);
-const RuleParams = Type.Object({ id: Type.String({ maxLength: 100 }), ruleId: Type.String({ maxLength: 100 }) });
+const RuleParams = Type.Object({
+  id: Type.String({ maxLength: 100 }),
+  ruleId: Type.String({ maxLength: 100 }),
+});
 
 /** An organization's own masking rules: its admins (and operators) list, add and remove them. */
 export function maskingRuleRoutes(app: App, s: Services) {
@@ -16,9 +19,13 @@ export function maskingRuleRoutes(app: App, s: Services) {
       schema: {
         tags: ['masking'],
         summary: "List an organization's masking rules",
-        description: 'The built-in rules (credentials, tokens, card numbers…) always apply and are not listed.',
+        description:
+          'The built-in rules (credentials, tokens, card numbers…) always apply and are not listed.',
         params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(MaskingRuleRef), nextCursor: Type.Null() }), ...READ_ERRORS },
+        response: {
+          200: Type.Object({ items: Type.Array(MaskingRuleRef), nextCursor: Type.Null() }),
+          ...READ_ERRORS,
+        },
       },
     },
     async (req) => ({ items: await s.masking.list(req.access, req.params.id), nextCursor: null }),

@@ -64,7 +64,9 @@ export class MaskingRuleService implements MaskerSource {
       await this.organizations.get(access, organizationId, 'admin');
       const problem = ruleProblem(input);
       if (problem !== undefined) {
-        throw new AppError('validation_failed', `${problem} Nothing was stored.`, [{ path: '/match', message: problem }]);
+        throw new AppError('validation_failed', `${problem} Nothing was stored.`, [
+          { path: '/match', message: problem },
+        ]);
       }
       const created: MaskingRule = {
         id: uuidv7(),
@@ -93,7 +95,8 @@ export class MaskingRuleService implements MaskerSource {
     const rule = await this.engine.transaction(async () => {
       await this.organizations.get(access, organizationId, 'admin');
       const found = isUuid(ruleId) ? await this.repository.find(organizationId, ruleId) : undefined;
-      if (!found || !(await this.repository.delete(found.id))) throw notFound('masking_rule_not_found', 'Masking rule', ruleId);
+      if (!found || !(await this.repository.delete(found.id)))
+        throw notFound('masking_rule_not_found', 'Masking rule', ruleId);
       await within?.(found);
       return found;
     });

@@ -26,13 +26,26 @@ function normalize(name: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
-const SESSION = /^(?:session|sessionid|sessid|jsessionid|phpsessid|aspnetsessionid|sessiontoken|sessionkey|sessioncookie)$/;
+const SESSION =
+  /^(?:session|sessionid|sessid|jsessionid|phpsessid|aspnetsessionid|sessiontoken|sessionkey|sessioncookie)$/;
 /** Names that describe a secret rather than hold one (`token_type`, `passwordExpiresAt`, `apiKeyId`…). */
 const DESCRIPTOR =
   /(?:type|types|url|uri|endpoint|expiry|expires|expiresin|expiresat|expiration|ttl|lifetime|(?<!ac)count|length|policy|method|methods|algorithm|alg|format|version|enabled|required|status|consent|domain|path|id|ids|name|names|at|date|time|timestamp|lastset|changed|updated|created|rotated)$/;
 /** Cursors and look-alikes: `nextPageToken`, `$skiptoken`, `secretary`. */
-const ORDINARY = /secretar(?:y|ies)|(?:page|next|skip|delta|sync|continuation|resumption|cursor)token|tokeni[sz]/;
-const WEAK = new Set(['token', 'tokens', 'session', 'signature', 'assertion', 'credential', 'credentials', 'secret', 'secrets', 'pass']);
+const ORDINARY =
+  /secretar(?:y|ies)|(?:page|next|skip|delta|sync|continuation|resumption|cursor)token|tokeni[sz]/;
+const WEAK = new Set([
+  'token',
+  'tokens',
+  'session',
+  'signature',
+  'assertion',
+  'credential',
+  'credentials',
+  'secret',
+  'secrets',
+  'pass',
+]);
 const STRONG =
   /passw(?:or)?d|passphrase|pwd$|secret|token|apikey|accesskey|privatekey|credential|authorization|cookie|samlresponse|samlassertion|assertion$|signature|(?:api|access|secret|private|signing|encryption|decryption|master|subscription|account|shared|app|application|client|consumer|hmac|license|sas|ssh|webhook|service|auth)key$/;
 
@@ -83,12 +96,16 @@ const SECRET_HEADER =
  * headerSecrecy('WWW-Authenticate'); // false: a challenge, not a credential
  * ```
  */
-export const headerSecrecy = memo((name: string): Secrecy => (SECRET_HEADER.test(name) ? 'strong' : fieldSecrecy(name)));
+export const headerSecrecy = memo((name: string): Secrecy =>
+  SECRET_HEADER.test(name) ? 'strong' : fieldSecrecy(name),
+);
 
 /** Names that are secrets in URLs and forms only: `?key=` (API keys), `sig=` (signed URLs), OAuth `code=`. */
 const URL_ONLY = /^(?:key|sig|code)$/i;
 
-export const paramSecrecy = memo((name: string): Secrecy => (URL_ONLY.test(name.replace(/^amp;/, '')) ? 'strong' : fieldSecrecy(name)));
+export const paramSecrecy = memo((name: string): Secrecy =>
+  URL_ONLY.test(name.replace(/^amp;/, '')) ? 'strong' : fieldSecrecy(name),
+);
 
 /** Left in place before a masked credential: `Authorization: Bearer ***` says which scheme was used. */
 export const AUTH_SCHEME = /^(?:Bearer|Basic|Negotiate|NTLM)$/i;
@@ -108,17 +125,23 @@ export const TOKEN_TAIL = /^[A-Za-z0-9\-._~+/=]*/;
 
 export function isBearerCredential(value: string): boolean {
   if (value.length < 8) return false;
-  return /\d/.test(value) || /[+/=]/.test(value) || (value.length >= 16 && /[a-z]/.test(value) && /[A-Z]/.test(value));
+  return (
+    /\d/.test(value) ||
+    /[+/=]/.test(value) ||
+    (value.length >= 16 && /[a-z]/.test(value) && /[A-Z]/.test(value))
+  );
 }
 
 /** A JSON Web Token (signed, or encrypted with five parts). */
-export const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/g;
+export const JWT =
+  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/g;
 
 /** `scheme://…`, up to the first character that cannot be part of a URL in running text. */
 export const URL_IN_TEXT = /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/[^ \t\r\n"'<>`]+/g;
 
 /** A header line of an HTTP trace (`> Cookie: …`, `    Authorization: …`), or a `name: value` line. */
-export const HEADER_LINE = /^([ \t]*(?:[<>*][ \t]*)?)([A-Za-z][A-Za-z0-9_-]{0,99})([ \t]*:[ \t]*)([^\r\n]*)/gm;
+export const HEADER_LINE =
+  /^([ \t]*(?:[<>*][ \t]*)?)([A-Za-z][A-Za-z0-9_-]{0,99})([ \t]*:[ \t]*)([^\r\n]*)/gm;
 export const LINE_TAIL = /^[^\r\n]*/;
 
 /** `"name": "value"` or `"name": 123` in JSON that is not parsed (embedded in a log line, cut short). */

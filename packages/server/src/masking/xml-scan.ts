@@ -188,7 +188,7 @@ class Finder {
   /** The `</name>` first at or after `from` and ending before `limit` (nested elements of the same name are not counted). */
   closingTag(name: string, from: number, limit: number): { start: number; end: number } | undefined {
     const needle = `</${name}`;
-    for (let i = from; ; ) {
+    for (let i = from; ;) {
       const at = this.next(needle, i);
       if (at < 0 || at >= limit) return undefined;
       if (NAME_END.test(this.buf[at + needle.length] ?? '') && this.buf[at + needle.length] !== '/') {

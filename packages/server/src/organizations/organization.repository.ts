@@ -22,17 +22,31 @@ export class OrganizationRepository {
   async insert(org: { id: string; name: string; slug: string; syncEnabled: boolean; createdAt: Date }) {
     await this.engine.db
       .insertInto('organizations')
-      .values({ id: org.id, name: org.name, slug: org.slug, sync_enabled: org.syncEnabled, created_at: org.createdAt })
+      .values({
+        id: org.id,
+        name: org.name,
+        slug: org.slug,
+        sync_enabled: org.syncEnabled,
+        created_at: org.createdAt,
+      })
       .execute();
   }
 
   async findById(id: string): Promise<Organization | undefined> {
-    const row = await this.engine.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.engine.db
+      .selectFrom('organizations')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toOrganization(row);
   }
 
   async slugExists(slug: string): Promise<boolean> {
-    const row = await this.engine.db.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst();
+    const row = await this.engine.db
+      .selectFrom('organizations')
+      .select('id')
+      .where('slug', '=', slug)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
@@ -60,7 +74,9 @@ export class OrganizationRepository {
       .limit(limit + 1);
     if (query.q) {
       const q = query.q;
-      qb = qb.where((eb) => eb.or([containsText(this.engine, 'name', q), containsText(this.engine, 'slug', q)]));
+      qb = qb.where((eb) =>
+        eb.or([containsText(this.engine, 'name', q), containsText(this.engine, 'slug', q)]),
+      );
     }
     if (query.syncEnabled !== undefined) qb = qb.where('sync_enabled', '=', query.syncEnabled);
     if (query.cursor) {

@@ -90,7 +90,12 @@ export function organizationRoutes(app: App, s: Services) {
         s,
         req,
         () => s.organizations.update(req.access, req.params.id, req.body),
-        (o) => ({ action: 'organization.update', organizationId: o.id, target: `organization:${o.id}`, details: { ...req.body } }),
+        (o) => ({
+          action: 'organization.update',
+          organizationId: o.id,
+          target: `organization:${o.id}`,
+          details: { ...req.body },
+        }),
       ),
   );
 
@@ -159,7 +164,12 @@ export function organizationRoutes(app: App, s: Services) {
         req,
         () => s.integrations.update(req.access, req.params.id, req.body),
         // Field names only: a configuration snapshot may hold secrets.
-        (i) => ({ action: 'integration.update', organizationId: i.organizationId, target: `integration:${i.id}`, details: changedFields(req.body) }),
+        (i) => ({
+          action: 'integration.update',
+          organizationId: i.organizationId,
+          target: `integration:${i.id}`,
+          details: changedFields(req.body),
+        }),
       ),
   );
 
@@ -197,7 +207,12 @@ export function organizationRoutes(app: App, s: Services) {
   app.get(
     '/api/v1/users/:id',
     {
-      schema: { tags: ['users'], summary: 'Get a sync user', params: IdParams, response: { 200: SyncUserRef, ...READ_ERRORS } },
+      schema: {
+        tags: ['users'],
+        summary: 'Get a sync user',
+        params: IdParams,
+        response: { 200: SyncUserRef, ...READ_ERRORS },
+      },
     },
     (req) => s.users.get(req.access, req.params.id, 'read'),
   );
@@ -217,7 +232,12 @@ export function organizationRoutes(app: App, s: Services) {
         s,
         req,
         () => s.users.update(req.access, req.params.id, req.body),
-        (u) => ({ action: 'user.update', organizationId: u.organizationId, target: `user:${u.id}`, details: { ...req.body } }),
+        (u) => ({
+          action: 'user.update',
+          organizationId: u.organizationId,
+          target: `user:${u.id}`,
+          details: { ...req.body },
+        }),
       ),
   );
   app.get(

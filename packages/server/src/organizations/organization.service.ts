@@ -1,5 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Organization, OrganizationCreate, OrganizationListQuery, OrganizationPatch, Page } from '@synctrail/types';
+import type {
+  Organization,
+  OrganizationCreate,
+  OrganizationListQuery,
+  OrganizationPatch,
+  Page,
+} from '@synctrail/types';
 import type { Access, Scope } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -43,7 +49,9 @@ export class OrganizationService {
     return this.engine.transaction(async () => {
       const slug = input.slug ?? (await this.freeSlug(slugify(input.name)));
       if (input.slug && (await this.repository.slugExists(slug))) {
-        throw new AppError('organization_slug_taken', `The slug "${slug}" is taken; choose another.`, { slug });
+        throw new AppError('organization_slug_taken', `The slug "${slug}" is taken; choose another.`, {
+          slug,
+        });
       }
       const id = uuidv7();
       await this.repository.insert({

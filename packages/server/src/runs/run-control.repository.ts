@@ -12,7 +12,10 @@ export class RunControlRepository {
   /** Holds the integration's row until the transaction ends, so triggers of one integration queue up. */
   async lockIntegration(integrationId: string): Promise<void> {
     await this.engine
-      .lockRows(this.engine.db.selectFrom('integrations').select('id').where('id', '=', integrationId), 'wait')
+      .lockRows(
+        this.engine.db.selectFrom('integrations').select('id').where('id', '=', integrationId),
+        'wait',
+      )
       .execute();
   }
 

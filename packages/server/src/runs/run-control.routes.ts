@@ -100,7 +100,12 @@ export function runControlRoutes(app: App, s: Services) {
         s,
         req,
         () => s.runControl.cancel(req.access, req.params.id),
-        (run) => ({ action: 'run.cancel', organizationId: run.organizationId, target: `run:${run.id}`, details: { progress: run.progress } }),
+        (run) => ({
+          action: 'run.cancel',
+          organizationId: run.organizationId,
+          target: `run:${run.id}`,
+          details: { progress: run.progress },
+        }),
       ),
   );
 }

@@ -71,13 +71,23 @@ export class RunControlService {
       await this.repository.lockIntegration(integration.id);
       const pending = await this.repository.findPendingWithTrigger(integration.id, trigger, userId);
       if (pending) return { run: pending, created: false };
-      const run = await this.createPending(integration, userId, trigger, `changes:${input.origin} (${access.actor})`, null);
+      const run = await this.createPending(
+        integration,
+        userId,
+        trigger,
+        `changes:${input.origin} (${access.actor})`,
+        null,
+      );
       return { run, created: true };
     });
   }
 
   /** The connector takes the oldest pending run of the integration; undefined when there is none. */
-  async lease(access: Access, integrationId: string, worker: string | undefined): Promise<LeaseResult | undefined> {
+  async lease(
+    access: Access,
+    integrationId: string,
+    worker: string | undefined,
+  ): Promise<LeaseResult | undefined> {
     return this.engine.transaction(async () => {
       const integration = await this.integrations.get(access, integrationId, 'ingest');
       const now = this.now();
@@ -96,7 +106,9 @@ export class RunControlService {
       const run = await this.runs.get(access, runId, 'admin');
       const integration = await this.integrations.get(access, run.integrationId);
       if (isFinal(run.progress)) {
-        throw new AppError('run_not_cancellable', `Run ${run.id} is already ${run.progress}.`, { progress: run.progress });
+        throw new AppError('run_not_cancellable', `Run ${run.id} is already ${run.progress}.`, {
+          progress: run.progress,
+        });
       }
       if (!integration.capabilities.cancellable) {
         throw new AppError(
@@ -193,7 +205,8 @@ export class RunControlService {
   private async checkUser(access: Access, integration: Integration, userId: string | null) {
     if (userId === null) return null;
     const user = await this.users.get(access, userId);
-    if (user.organizationId !== integration.organizationId) throw notFound('user_not_found', 'Sync user', userId);
+    if (user.organizationId !== integration.organizationId)
+      throw notFound('user_not_found', 'Sync user', userId);
     if (!user.syncEnabled) {
       throw new AppError(
         'sync_disabled',

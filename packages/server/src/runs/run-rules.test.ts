@@ -5,7 +5,12 @@ describe('run status', () => {
   it('is ERROR if any action errored, else WARNING, else INFO, else OK', () => {
     expect(tally([]).status).toBe('OK');
     expect(tally([{ action: 'NONE', status: 'OK' }]).status).toBe('OK');
-    expect(tally([{ action: 'NONE', status: 'OK' }, { action: 'NONE', status: 'INFO' }]).status).toBe('INFO');
+    expect(
+      tally([
+        { action: 'NONE', status: 'OK' },
+        { action: 'NONE', status: 'INFO' },
+      ]).status,
+    ).toBe('INFO');
     expect(
       tally([
         { action: 'NONE', status: 'INFO' },
@@ -31,7 +36,15 @@ describe('run status', () => {
       { action: 'DELETE', status: 'OK' },
       { action: 'NONE', status: 'INFO' },
     ]);
-    expect(t).toEqual({ processed: 5, creates: 2, updates: 1, deletes: 1, warnings: 1, errors: 1, status: 'ERROR' });
+    expect(t).toEqual({
+      processed: 5,
+      creates: 2,
+      updates: 1,
+      deletes: 1,
+      warnings: 1,
+      errors: 1,
+      status: 'ERROR',
+    });
   });
 });
 

@@ -1,4 +1,10 @@
-import { FINAL_PROGRESS, SYNC_STATUS, type ActionInput, type RunProgress, type SyncStatus } from '@synctrail/types';
+import {
+  FINAL_PROGRESS,
+  SYNC_STATUS,
+  type ActionInput,
+  type RunProgress,
+  type SyncStatus,
+} from '@synctrail/types';
 import type { BatchTally } from './run.repository.js';
 
 /** Progress moves a run may make. FINISHED and ABORTED are final. */
@@ -28,8 +34,18 @@ export function worst(a: SyncStatus, b: SyncStatus): SyncStatus {
 }
 
 /** Counters and status a batch of actions contributes to its run. */
-export function tally(actions: readonly Pick<ActionInput, 'action' | 'status'>[]): Omit<BatchTally, 'issues'> {
-  const t = { processed: 0, creates: 0, updates: 0, deletes: 0, warnings: 0, errors: 0, status: 'OK' as SyncStatus };
+export function tally(
+  actions: readonly Pick<ActionInput, 'action' | 'status'>[],
+): Omit<BatchTally, 'issues'> {
+  const t = {
+    processed: 0,
+    creates: 0,
+    updates: 0,
+    deletes: 0,
+    warnings: 0,
+    errors: 0,
+    status: 'OK' as SyncStatus,
+  };
   for (const a of actions) {
     t.processed++;
     if (a.action === 'CREATE') t.creates++;

@@ -36,7 +36,14 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
 
   app.get(
     '/api/v1/runs/:id',
-    { schema: { tags: ['runs'], summary: 'Get a run', params: IdParams, response: { 200: RunRef, ...READ_ERRORS } } },
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'Get a run',
+        params: IdParams,
+        response: { 200: RunRef, ...READ_ERRORS },
+      },
+    },
     (req) => s.runs.get(req.access, req.params.id, 'read'),
   );
 
@@ -52,7 +59,10 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
       },
     },
     (req, reply) =>
-      sendIdempotent(s, req, reply, async () => ({ statusCode: 201, body: await s.runs.create(req.access, req.body) })),
+      sendIdempotent(s, req, reply, async () => ({
+        statusCode: 201,
+        body: await s.runs.create(req.access, req.body),
+      })),
   );
 
   app.patch(

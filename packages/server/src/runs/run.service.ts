@@ -204,7 +204,9 @@ export class RunService {
         ...(patch.counters?.conflicts !== undefined ? { conflicts: patch.counters.conflicts } : {}),
         ...(patch.errorSource !== undefined ? { errorSource: patch.errorSource } : {}),
         ...(patch.errorCategory !== undefined ? { errorCategory: patch.errorCategory } : {}),
-        ...(patch.exception !== undefined ? { exception: await this.maskText(run.organizationId, patch.exception) } : {}),
+        ...(patch.exception !== undefined
+          ? { exception: await this.maskText(run.organizationId, patch.exception) }
+          : {}),
         ...(patch.objectReport !== undefined ? { objectReport: patch.objectReport } : {}),
       };
       const startedAt = patch.startedAt ? new Date(patch.startedAt) : run.startedAt ? undefined : new Date();
@@ -240,7 +242,11 @@ export class RunService {
   }
 
   /** Appends actions atomically: counters, status and issues move with them, or nothing is stored. */
-  async appendActions(access: Access, id: string, inputs: readonly ActionInput[]): Promise<ActionBatchResult> {
+  async appendActions(
+    access: Access,
+    id: string,
+    inputs: readonly ActionInput[],
+  ): Promise<ActionBatchResult> {
     access.require('ingest');
     return this.engine.transaction(async () => {
       const run = await this.get(access, id, 'ingest');
@@ -255,7 +261,10 @@ export class RunService {
       // Sequence numbers are assigned after the counter update below; issues need only the records.
       const records = inputs.map((input) => toRecord(input, 0, now, masker));
       const issues = run.userId
-        ? await this.issues.recordBatch({ id, organizationId: run.organizationId, userId: run.userId }, records)
+        ? await this.issues.recordBatch(
+            { id, organizationId: run.organizationId, userId: run.userId },
+            records,
+          )
         : 0;
       const updated = await this.repository.addBatch(id, { ...tally(inputs), issues }, now);
       if (!updated) {

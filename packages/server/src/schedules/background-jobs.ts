@@ -35,7 +35,8 @@ export class BackgroundJobs {
   async tick(now = new Date()): Promise<void> {
     try {
       const { created } = await this.scheduler.tick(now);
-      if (created.length > 0) this.log.info({ runs: created.map((r) => r.id) }, 'scheduled full syncs queued');
+      if (created.length > 0)
+        this.log.info({ runs: created.map((r) => r.id) }, 'scheduled full syncs queued');
       const reaped = await this.control.reapStaleRuns();
       if (reaped.length > 0) this.log.warn({ runs: reaped.map((r) => r.id) }, 'stale runs aborted');
       if (now.getTime() - this.lastSweep >= HOUSEKEEPING_EVERY_MS) {

@@ -16,7 +16,11 @@ export class ScheduleRepository {
     let qb = this.engine.db
       .selectFrom('integrations')
       .innerJoin('organizations', 'organizations.id', 'integrations.organization_id')
-      .select(['integrations.id as id', 'integrations.schedule as schedule', 'integrations.updated_at as updated_at'])
+      .select([
+        'integrations.id as id',
+        'integrations.schedule as schedule',
+        'integrations.updated_at as updated_at',
+      ])
       .where('integrations.status', '=', 'ACTIVE')
       .where('organizations.sync_enabled', '=', true)
       .orderBy('integrations.id')

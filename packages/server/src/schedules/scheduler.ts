@@ -12,7 +12,10 @@ const PAGE = 200;
 
 /** The most recent slot of a cron schedule at or before `now` (UTC). */
 export function latestSlot(schedule: string, now: Date): Date {
-  const expression = CronExpressionParser.parse(schedule, { currentDate: new Date(now.getTime() + 1), tz: 'UTC' });
+  const expression = CronExpressionParser.parse(schedule, {
+    currentDate: new Date(now.getTime() + 1),
+    tz: 'UTC',
+  });
   return expression.prev().toDate();
 }
 

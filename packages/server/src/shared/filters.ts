@@ -1,9 +1,20 @@
 import { AppError } from '../http/errors.js';
 
 /** Parses a comma-separated filter; checks each value against `allowed` when given. */
-export function parseList(name: string, raw: string | undefined, allowed?: readonly string[]): string[] | undefined {
+export function parseList(
+  name: string,
+  raw: string | undefined,
+  allowed?: readonly string[],
+): string[] | undefined {
   if (raw === undefined) return undefined;
-  const values = [...new Set(raw.split(',').map((v) => v.trim()).filter((v) => v.length > 0))];
+  const values = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0),
+    ),
+  ];
   if (values.length === 0) return undefined;
   if (allowed) {
     const bad = values.filter((v) => !allowed.includes(v));

@@ -8,7 +8,14 @@ import * as m0005 from './migrations/0005-accounts.js';
 import * as m0006 from './migrations/0006-housekeeping.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
-const MIGRATIONS = { '0001-initial': m0001, '0002-run-control': m0002, '0003-masking-rules': m0003, '0004-audit': m0004, '0005-accounts': m0005, '0006-housekeeping': m0006 } as const;
+const MIGRATIONS = {
+  '0001-initial': m0001,
+  '0002-run-control': m0002,
+  '0003-masking-rules': m0003,
+  '0004-audit': m0004,
+  '0005-accounts': m0005,
+  '0006-housekeeping': m0006,
+} as const;
 
 class EngineMigrationProvider implements MigrationProvider {
   constructor(private readonly engine: Engine) {}

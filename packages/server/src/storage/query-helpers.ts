@@ -21,7 +21,10 @@ export function afterPosition<DB, TB extends keyof DB>(
   keyIsTime: boolean,
 ): Expression<SqlBool> {
   // A forged cursor must not reach SQL as a bad time or id (PostgreSQL would reject it with a 500).
-  if ((keyIsTime && !Number.isFinite(position.key)) || (typeof position.id === 'string' && !isUuid(position.id))) {
+  if (
+    (keyIsTime && !Number.isFinite(position.key)) ||
+    (typeof position.id === 'string' && !isUuid(position.id))
+  ) {
     throw new AppError('invalid_cursor', 'The cursor is not one this list returned; start again without it.');
   }
   const key = keyIsTime ? new Date(Number(position.key)) : position.key;
@@ -30,7 +33,10 @@ export function afterPosition<DB, TB extends keyof DB>(
 }
 
 /** Limits a query to the organizations an `Access` may see (see auth/access.ts). */
-export function inOrganizations(column: string, organizations: 'all' | readonly string[]): Expression<SqlBool> {
+export function inOrganizations(
+  column: string,
+  organizations: 'all' | readonly string[],
+): Expression<SqlBool> {
   if (organizations === 'all') return sql<SqlBool>`1 = 1`;
   if (organizations.length === 0) return sql<SqlBool>`1 = 0`;
   return sql<SqlBool>`${sql.ref(column)} in (${sql.join(organizations)})`;

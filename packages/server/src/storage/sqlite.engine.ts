@@ -2,7 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SelectQueryBuilder, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  Kysely,
+  SqliteDialect,
+  type SelectQueryBuilder,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import type { Database } from './database.js';
 import type { BulkTable, ColumnTypes, Engine } from './engine.js';
 
@@ -62,7 +68,9 @@ export class SqliteEngine implements Engine {
     this.raw.pragma('synchronous = FULL');
     this.raw.pragma('foreign_keys = ON');
     this.raw.pragma('busy_timeout = 5000');
-    this.#base = new Kysely<Database>({ dialect: new SqliteDialect({ database: convertingDatabase(this.raw) }) });
+    this.#base = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: convertingDatabase(this.raw) }),
+    });
   }
 
   get db(): Kysely<Database> {
@@ -90,7 +98,8 @@ export class SqliteEngine implements Engine {
     for (const row of rows) {
       for (let i = 0; i < row.length; i++) {
         const value = row[i];
-        if (value !== null && (typeof value === 'object' || typeof value === 'boolean')) row[i] = bindable(value);
+        if (value !== null && (typeof value === 'object' || typeof value === 'boolean'))
+          row[i] = bindable(value);
       }
       statement.run(row);
     }

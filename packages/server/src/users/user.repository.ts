@@ -23,7 +23,11 @@ export class UserRepository {
   constructor(private readonly engine: Engine) {}
 
   async findById(id: string): Promise<SyncUser | undefined> {
-    const row = await this.engine.db.selectFrom('sync_users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.engine.db
+      .selectFrom('sync_users')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toUser(row);
   }
 

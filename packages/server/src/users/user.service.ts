@@ -39,7 +39,10 @@ export class UserService {
     await this.organizations.get(access, organizationId);
     // Connectors (ingest) report their users; administrators may add them by hand.
     if (!access.has('ingest', organizationId) && !access.has('admin', organizationId)) {
-      throw new AppError('forbidden', 'Adding sync users needs the "ingest" or "admin" scope in this organization.');
+      throw new AppError(
+        'forbidden',
+        'Adding sync users needs the "ingest" or "admin" scope in this organization.',
+      );
     }
     return this.engine.transaction(async () => {
       const now = new Date().toISOString();

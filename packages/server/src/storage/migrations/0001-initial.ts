@@ -120,7 +120,11 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('error_code', 'integer')
     .addPrimaryKeyConstraint('actions_pkey', ['run_id', 'seq'])
     .execute();
-  await db.schema.createIndex('actions_status_idx').on('actions').columns(['run_id', 'status', 'seq']).execute();
+  await db.schema
+    .createIndex('actions_status_idx')
+    .on('actions')
+    .columns(['run_id', 'status', 'seq'])
+    .execute();
 
   await db.schema
     .createTable('issues')
@@ -166,7 +170,11 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('created_at', t.time, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('artifacts_run_idx').on('artifacts').columns(['run_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('artifacts_run_idx')
+    .on('artifacts')
+    .columns(['run_id', 'created_at'])
+    .execute();
   await db.schema
     .createTable('artifact_chunks')
     .addColumn('artifact_id', t.id, (c) => c.notNull().references('artifacts.id').onDelete('cascade'))
@@ -221,7 +229,11 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('prev_hash', 'text', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_org_idx').on('audit_events').columns(['organization_id', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_org_idx')
+    .on('audit_events')
+    .columns(['organization_id', 'seq'])
+    .execute();
 
   await db.schema
     .createTable('idempotency_keys')

@@ -54,7 +54,9 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
       ['audit_head_no_delete', 'delete', 'audit_head'],
     ] as const) {
       await sql`create trigger ${sql.raw(name)} before ${sql.raw(event)} on ${sql.raw(table)}
-        begin select raise(abort, ${sql.raw(`'the audit log is append-only: ${event.toUpperCase()} on ${table} is not allowed'`)}); end`.execute(db);
+        begin select raise(abort, ${sql.raw(`'the audit log is append-only: ${event.toUpperCase()} on ${table} is not allowed'`)}); end`.execute(
+        db,
+      );
     }
   }
 }

@@ -25,7 +25,11 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('created_at', t.time, (c) => c.notNull())
     .addUniqueConstraint('memberships_account_org_key', ['account_id', 'organization_id'])
     .execute();
-  await db.schema.createIndex('memberships_org_idx').on('memberships').columns(['organization_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('memberships_org_idx')
+    .on('memberships')
+    .columns(['organization_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('sessions')
@@ -50,5 +54,9 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('last_used_at', t.time)
     .addColumn('revoked_at', t.time)
     .execute();
-  await db.schema.createIndex('api_keys_org_idx').on('api_keys').columns(['organization_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('api_keys_org_idx')
+    .on('api_keys')
+    .columns(['organization_id', 'created_at'])
+    .execute();
 }
