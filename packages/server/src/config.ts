@@ -16,6 +16,8 @@ const Env = Type.Object({
   SYNCTRAIL_SESSION_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30, default: 12 }),
   SYNCTRAIL_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 20_000 }),
   SYNCTRAIL_SIGN_IN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
+  SYNCTRAIL_ADDRESS_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60_000 }),
+  SYNCTRAIL_REFUSED_CREDENTIALS_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   SYNCTRAIL_TRUST_PROXY: Type.Boolean({ default: false }),
   SYNCTRAIL_IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 72 }),
   LOG_LEVEL: Type.Union(
@@ -39,6 +41,10 @@ export interface Config {
   sessionTtlMs: number;
   rateLimitPerMinute: number;
   signInRateLimitPerMinute: number;
+  /** Requests from one address per minute, whatever credentials they carry. */
+  addressRateLimitPerMinute: number;
+  /** Refused credentials (401) from one address per minute before it gets 429 for the rest of the minute. */
+  refusedCredentialsPerMinute: number;
   trustProxy: boolean;
   idempotencyTtlMs: number;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
@@ -76,6 +82,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlMs: e.SYNCTRAIL_SESSION_TTL_HOURS * 3600 * 1000,
     rateLimitPerMinute: e.SYNCTRAIL_RATE_LIMIT_PER_MINUTE,
     signInRateLimitPerMinute: e.SYNCTRAIL_SIGN_IN_RATE_LIMIT_PER_MINUTE,
+    addressRateLimitPerMinute: e.SYNCTRAIL_ADDRESS_RATE_LIMIT_PER_MINUTE,
+    refusedCredentialsPerMinute: e.SYNCTRAIL_REFUSED_CREDENTIALS_PER_MINUTE,
     trustProxy: e.SYNCTRAIL_TRUST_PROXY,
     idempotencyTtlMs: e.SYNCTRAIL_IDEMPOTENCY_TTL_HOURS * 3600 * 1000,
     logLevel: e.LOG_LEVEL,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, seedBasics, startTestApp, type TestContext } from './harness.js';
+import { ENGINES, OPERATOR_TOKEN, seedBasics, startTestApp, type TestContext } from './harness.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -342,6 +342,51 @@ for (const kind of ENGINES) {
           );
         }
         expect(signIns).toEqual([401, 401, 429]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('slows down guessing keys: an address that sent too many refused credentials gets 429, whatever it sends next', async () => {
+      const t = await startTestApp(kind, { refusedCredentialsPerMinute: 3 });
+      const from = (address: string, token: string) =>
+        t.app.inject({
+          method: 'GET',
+          url: '/api/v1/organizations',
+          remoteAddress: address,
+          headers: { authorization: `Bearer ${token}` },
+        });
+      try {
+        const guesses = [];
+        // A new token on every try: the per-credential limit alone would never see a repeat.
+        for (let i = 0; i < 4; i++) guesses.push((await from('203.0.113.7', `guess-${i}`)).statusCode);
+        expect(guesses).toEqual([401, 401, 401, 429]);
+        const blocked = await from('203.0.113.7', OPERATOR_TOKEN);
+        expect(blocked.statusCode).toBe(429);
+        expect(blocked.json().error.message).toMatch(/refused credentials from your address/);
+        expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+        // Another address is not affected.
+        expect((await from('198.51.100.4', OPERATOR_TOKEN)).statusCode).toBe(200);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('limits one address whatever credentials it sends', async () => {
+      const t = await startTestApp(kind, { addressRateLimitPerMinute: 4 });
+      try {
+        const codes = [];
+        for (let i = 0; i < 5; i++) {
+          const res = await t.app.inject({
+            method: 'GET',
+            url: i % 2 === 0 ? '/api/v1/organizations' : '/healthz',
+            remoteAddress: '203.0.113.8',
+            headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+          });
+          codes.push(res.statusCode);
+          if (i === 4) expect(res.json().error.message).toMatch(/from your address: at most 4 a minute/);
+        }
+        expect(codes).toEqual([200, 200, 200, 200, 429]);
       } finally {
         await t.close();
       }

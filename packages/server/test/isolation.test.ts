@@ -288,7 +288,7 @@ for (const kind of ENGINES) {
     const headers: Record<Caller, (method: string) => Record<string, string>> = {} as never;
 
     beforeAll(async () => {
-      t = await startTestApp(kind, { rateLimitPerMinute: 100_000 });
+      t = await startTestApp(kind, { rateLimitPerMinute: 100_000, refusedCredentialsPerMinute: 100_000 });
       const a = await seedBasics(t.api, { cancellable: true, partialSync: true });
       const b = await seedBasics(t.api);
       orgAName = a.org.name;
