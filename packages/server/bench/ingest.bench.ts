@@ -15,22 +15,20 @@
  * BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_PROFILE (a directory for
  * the server's CPU profile).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ActionInput } from '@synctrail/types';
+import { OPERATOR_TOKEN } from '../test/harness.js';
+import { startServerProcess, type ServerProcess } from '../test/server-process.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const TOKEN = `bench-${randomBytes(12).toString('hex')}`;
 const BATCH = 1_000;
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
@@ -65,85 +63,40 @@ function batchOf(start: number, at: string): ActionInput[] {
   return Array.from({ length: BATCH }, (_, i) => actionAt(start + i, at));
 }
 
-interface Server {
-  url: string;
-  child: ChildProcess;
-  call(method: string, path: string, body?: unknown): Promise<any>;
-  stop(): Promise<void>;
-}
-
-async function startServer(env: Record<string, string>): Promise<Server> {
+/** A real `synctrail serve` process (the test suites' launcher), its background jobs off. */
+function startServer(env: Record<string, string>): Promise<ServerProcess> {
   // BENCH_PROFILE=<dir> writes the server's CPU profile there (open it in Chrome's DevTools).
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--conditions=development', '--import', 'tsx', MAIN, 'serve', '--port', '0'],
-    {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'warn',
-        SYNCTRAIL_BOOTSTRAP_TOKEN: TOKEN,
-        SYNCTRAIL_BACKGROUND_JOBS: 'off',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  return startServerProcess(
+    { SYNCTRAIL_BACKGROUND_JOBS: 'off', ...env },
+    { nodeArgs: profile, startTimeoutMs: 60_000 },
   );
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    url,
-    child,
-    async call(method, path, body) {
-      const res = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${TOKEN}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
-async function newRuns(server: Server, count: number): Promise<string[]> {
-  const org = await server.call('POST', '/api/v1/organizations', { name: 'Bench' });
-  const integration = await server.call('POST', `/api/v1/organizations/${org.id}/integrations`, {
+/** An operator call that must succeed; its JSON answer. */
+async function must(server: ServerProcess, method: string, path: string, body: unknown): Promise<any> {
+  const res = await server.call(method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+async function newRuns(server: ServerProcess, count: number): Promise<string[]> {
+  const org = await must(server, 'POST', '/api/v1/organizations', { name: 'Bench' });
+  const integration = await must(server, 'POST', `/api/v1/organizations/${org.id}/integrations`, {
     type: 'servicenow',
     name: 'EA ↔ ServiceNow',
   });
   const runs: string[] = [];
   for (let i = 0; i < count; i++) {
     runs.push(
-      (await server.call('POST', '/api/v1/runs', { integrationId: integration.id, trigger: 'FULL_SYNC_JOB' }))
-        .id,
+      (
+        await must(server, 'POST', '/api/v1/runs', {
+          integrationId: integration.id,
+          trigger: 'FULL_SYNC_JOB',
+        })
+      ).id,
     );
   }
   return runs;
@@ -158,7 +111,7 @@ function post(agent: Agent, url: URL, body: Buffer): Promise<void> {
         method: 'POST',
         agent,
         headers: {
-          authorization: `Bearer ${TOKEN}`,
+          authorization: `Bearer ${OPERATOR_TOKEN}`,
           'content-type': 'application/json',
           'content-length': body.length,
         },
@@ -182,7 +135,7 @@ function post(agent: Agent, url: URL, body: Buffer): Promise<void> {
  * Posts ROWS actions in batches of 1,000 over CONCURRENCY streams (each its own run, as several
  * connectors would), each stream one request at a time; rows/s.
  */
-async function throughApi(server: Server, runIds: readonly string[], at: string): Promise<number> {
+async function throughApi(server: ServerProcess, runIds: readonly string[], at: string): Promise<number> {
   // Bodies are encoded ahead and sent with node:http, so the figure is the server's, not the
   // bench's JSON.stringify or fetch machinery.
   const bodies = Array.from({ length: ROWS / BATCH }, (_, b) =>

@@ -12,12 +12,32 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface ServerProcessOptions {
+  /** Extra flags for node itself (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** How long it may take to listen; 30 s by default. */
+  startTimeoutMs?: number;
+}
+
 /** Starts `synctrail serve` as a real process and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   // Runs the TypeScript sources, with workspace packages resolved to their sources too.
   const child = spawn(
     process.execPath,
-    ['--conditions=development', '--import', 'tsx', MAIN, 'serve', '--port', env.PORT ?? '0'],
+    [
+      ...(options.nodeArgs ?? []),
+      '--conditions=development',
+      '--import',
+      'tsx',
+      MAIN,
+      'serve',
+      '--port',
+      env.PORT ?? '0',
+    ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn', SYNCTRAIL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -25,7 +45,10 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in ${startTimeoutMs / 1000} s:\n${output}`)),
+      startTimeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /running at (http:\/\/\S+)/.exec(output);
