@@ -7,21 +7,18 @@ import type { AuditEvent } from '@synctrail/types';
 import { auditHash } from '../src/audit/audit-hash.js';
 import { toJsonOrNull } from '../src/storage/row-values.js';
 import {
+  addMembers,
+  cookieOf,
   ENGINES,
   OPERATOR_TOKEN,
   readAllPages,
   seedBasics,
   startTestApp,
+  TEST_PASSWORD,
   type TestContext,
 } from './harness.js';
 
-const PASSWORD = 'correct horse battery staple';
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-function cookieOf(res: { headers: Record<string, unknown> }): string {
-  const header = res.headers['set-cookie'];
-  return String(Array.isArray(header) ? header[0] : header).split(';')[0]!;
-}
 
 /** Disables the append-only guards for the rest of the test database's life: what a tamperer with database access does. */
 async function dropGuards(t: TestContext): Promise<void> {
@@ -59,17 +56,10 @@ for (const kind of ENGINES) {
         t = await startTestApp(kind);
         acme = await seedBasics(t.api, { cancellable: true });
         globex = await seedBasics(t.api, { cancellable: true });
-        for (const [email, role] of [
+        await addMembers(t.api, acme.org.id, [
           ['admin@acme.test', 'ADMIN'],
           ['viewer@acme.test', 'VIEWER'],
-        ] as const) {
-          const res = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
-            email,
-            role,
-            password: PASSWORD,
-          });
-          expect(res.statusCode, res.body).toBe(201);
-        }
+        ]);
       });
       afterAll(() => t?.close());
 
@@ -78,7 +68,7 @@ for (const kind of ENGINES) {
         expect(res.statusCode, res.body).toBe(200);
         return res.json().items as AuditEvent[];
       };
-      const signIn = async (email: string, password = PASSWORD) =>
+      const signIn = async (email: string, password = TEST_PASSWORD) =>
         t.api(
           'POST',
           '/api/v1/session',

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, OPERATOR_TOKEN, seedBasics, startTestApp, type TestContext } from './harness.js';
-
-const PASSWORD = 'correct horse battery staple';
-
-function cookieOf(res: { headers: Record<string, unknown> }): string {
-  const header = res.headers['set-cookie'];
-  const value = Array.isArray(header) ? header[0] : header;
-  return String(value).split(';')[0]!;
-}
+import {
+  addMembers,
+  cookieOf,
+  ENGINES,
+  OPERATOR_TOKEN,
+  seedBasics,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestContext,
+} from './harness.js';
 
 for (const kind of ENGINES) {
   describe(`sign-in, roles and API keys [${kind}]`, () => {
@@ -18,18 +19,11 @@ for (const kind of ENGINES) {
       t = await startTestApp(kind);
       acme = await seedBasics(t.api, { cancellable: true });
       globex = await seedBasics(t.api);
-      await t.app.services.accounts.createOperator('ops@example.com', 'Ops', PASSWORD);
-      for (const [email, role] of [
+      await t.app.services.accounts.createOperator('ops@example.com', 'Ops', TEST_PASSWORD);
+      await addMembers(t.api, acme.org.id, [
         ['admin@acme.test', 'ADMIN'],
         ['viewer@acme.test', 'VIEWER'],
-      ] as const) {
-        const res = await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
-          email,
-          role,
-          password: PASSWORD,
-        });
-        expect(res.statusCode, res.body).toBe(201);
-      }
+      ]);
     });
     afterAll(() => t?.close());
 
@@ -38,7 +32,7 @@ for (const kind of ENGINES) {
       const res = await t.api(
         'POST',
         '/api/v1/session',
-        { email, password: PASSWORD },
+        { email, password: TEST_PASSWORD },
         { authorization: '' },
       );
       expect(res.statusCode, res.body).toBe(200);
@@ -63,7 +57,7 @@ for (const kind of ENGINES) {
         const res = await t.api(
           'POST',
           '/api/v1/session',
-          { email: 'Admin@Acme.test', password: PASSWORD },
+          { email: 'Admin@Acme.test', password: TEST_PASSWORD },
           { authorization: '' },
         );
         expect(res.statusCode).toBe(200);
@@ -117,7 +111,7 @@ for (const kind of ENGINES) {
       it('expires sessions', async () => {
         const old = await t.app.services.accounts.signIn(
           'viewer@acme.test',
-          PASSWORD,
+          TEST_PASSWORD,
           new Date(Date.now() - 13 * 3600_000),
         );
         const res = await t.api('GET', '/api/v1/session', undefined, {
@@ -131,7 +125,7 @@ for (const kind of ENGINES) {
         await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
           email: 'lock@acme.test',
           role: 'VIEWER',
-          password: PASSWORD,
+          password: TEST_PASSWORD,
         });
         for (let i = 0; i < 5; i++) {
           const res = await t.api(
@@ -146,7 +140,7 @@ for (const kind of ENGINES) {
         const locked = await t.api(
           'POST',
           '/api/v1/session',
-          { email: 'lock@acme.test', password: PASSWORD },
+          { email: 'lock@acme.test', password: TEST_PASSWORD },
           { authorization: '' },
         );
         expect(locked.statusCode).toBe(429);
@@ -154,7 +148,7 @@ for (const kind of ENGINES) {
         const unknown = await t.api(
           'POST',
           '/api/v1/session',
-          { email: 'nobody@acme.test', password: PASSWORD },
+          { email: 'nobody@acme.test', password: TEST_PASSWORD },
           { authorization: '' },
         );
         expect(unknown.statusCode).toBe(401);
@@ -203,7 +197,7 @@ for (const kind of ENGINES) {
           await t.api('POST', `/api/v1/organizations/${acme.org.id}/members`, {
             email: 'temp@acme.test',
             role: 'VIEWER',
-            password: PASSWORD,
+            password: TEST_PASSWORD,
           })
         ).json();
         const temp = await signIn('temp@acme.test');

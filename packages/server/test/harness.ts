@@ -143,6 +143,31 @@ export async function seedBasics(api: Api, options: { cancellable?: boolean; par
   return { org, integration, user };
 }
 
+/** The password the suites give the accounts they create. */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** The `name=value` of the session cookie a sign-in answer sets. */
+export function cookieOf(res: { headers: Record<string, unknown> }): string {
+  const header = res.headers['set-cookie'];
+  return String(Array.isArray(header) ? header[0] : header).split(';')[0]!;
+}
+
+/** Adds members (with TEST_PASSWORD) to an organization through the API. */
+export async function addMembers(
+  api: Api,
+  organizationId: string,
+  members: readonly (readonly [email: string, role: 'ADMIN' | 'VIEWER'])[],
+): Promise<void> {
+  for (const [email, role] of members) {
+    const res = await api('POST', `/api/v1/organizations/${organizationId}/members`, {
+      email,
+      role,
+      password: TEST_PASSWORD,
+    });
+    if (res.statusCode !== 201) throw new Error(`adding ${email}: ${res.statusCode} ${res.body}`);
+  }
+}
+
 /** Reads every page of a list, following `nextCursor`. */
 export async function readAllPages<T>(api: Api, url: string): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, seedBasics, startTestApp, type TestContext } from './harness.js';
+import { ENGINES, seedBasics, startTestApp, TEST_PASSWORD, type TestContext } from './harness.js';
 
 /**
  * The isolation matrix: every endpoint × every kind of caller. Organization A owns every resource
@@ -8,7 +8,6 @@ import { ENGINES, seedBasics, startTestApp, type TestContext } from './harness.j
  */
 type Caller = 'none' | 'other' | 'viewer' | 'ingest' | 'operator';
 const CALLERS: Caller[] = ['none', 'other', 'viewer', 'ingest', 'operator'];
-const PASSWORD = 'correct horse battery staple';
 
 interface Row {
   name: string;
@@ -335,12 +334,12 @@ for (const kind of ENGINES) {
       await t.api('POST', `/api/v1/organizations/${a.org.id}/members`, {
         email: 'viewer@a.test',
         role: 'VIEWER',
-        password: PASSWORD,
+        password: TEST_PASSWORD,
       });
       const signIn = await t.api(
         'POST',
         '/api/v1/session',
-        { email: 'viewer@a.test', password: PASSWORD },
+        { email: 'viewer@a.test', password: TEST_PASSWORD },
         { authorization: '' },
       );
       const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
