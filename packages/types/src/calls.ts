@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
+import { Count, Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
 import { CALL_ACTION, CALL_DIRECTION } from './enums.js';
 import { ListFilter, PageQuery } from './pagination.js';
 
@@ -34,7 +34,7 @@ export const CallInput = Type.Object(
     method: Type.String({ pattern: '^[A-Z]{1,16}$' }),
     url: Type.String({ minLength: 1, maxLength: 8000 }),
     statusCode: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 999 }))),
-    durationMs: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+    durationMs: Type.Optional(Nullable(Count())),
     request: Type.Optional(HttpMessage),
     response: Type.Optional(HttpMessage),
     runId: Type.Optional(Nullable(Id)),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
+import { Count, Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
 import { ACTION_KIND, RUN_PROGRESS, SYNC_STATUS, TRIGGER_PATTERN } from './enums.js';
 import { ListFilter, PageQuery } from './pagination.js';
 
@@ -26,10 +26,10 @@ export type RunCounters = Static<typeof RunCounters>;
 /** The counters a connector reports itself; the others are computed from actions. */
 export const ReportedCounters = Type.Object(
   {
-    objects: Type.Optional(Type.Integer({ minimum: 0 })),
-    changes: Type.Optional(Type.Integer({ minimum: 0 })),
-    failures: Type.Optional(Type.Integer({ minimum: 0 })),
-    conflicts: Type.Optional(Type.Integer({ minimum: 0 })),
+    objects: Type.Optional(Count()),
+    changes: Type.Optional(Count()),
+    failures: Type.Optional(Count()),
+    conflicts: Type.Optional(Count()),
   },
   { additionalProperties: false },
 );

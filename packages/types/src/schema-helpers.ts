@@ -9,3 +9,10 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 
 export const Id = Type.String({ format: 'uuid', description: 'Identifier (UUID).' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 time, UTC.' });
+
+/** The largest value an `integer` column holds on both engines (PostgreSQL's int4). */
+export const INT32_MAX = 2_147_483_647;
+
+/** A non-negative count or duration a client reports, bounded like the column that stores it. */
+export const Count = (options: SchemaOptions = {}) =>
+  Type.Integer({ minimum: 0, maximum: INT32_MAX, ...options });

@@ -118,7 +118,7 @@ export class ActionRepository {
       );
     }
     if (page.cursor) {
-      const seq = Number(decodeCursor(page.cursor).key);
+      const seq = Number(decodeCursor(page.cursor, { key: 'seq', id: 'seq' }).key);
       qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', seq);
     }
     const items = (await qb.execute()).map(toAction);

@@ -5,7 +5,6 @@ import type { AuditEventsTable, Database } from '../storage/database.js';
 import { fromJson, toIso, toJsonOrNull } from '../storage/row-values.js';
 import { inOrganizations } from '../storage/query-helpers.js';
 import { decodeCursor, toPage } from '../shared/cursor.js';
-import { AppError } from '../http/errors.js';
 import type { ChainHead } from './audit-chain.js';
 
 /** The one-row chain head (migration 0004-audit). */
@@ -133,14 +132,8 @@ export class AuditRepository {
     if (filters.to) qb = qb.where('at', '<', filters.to);
     if (page.cursor) {
       // seq is unique, so it alone is the keyset (and walks the primary key).
-      const { key } = decodeCursor(page.cursor);
-      if (typeof key !== 'number' || !Number.isSafeInteger(key) || key < 0) {
-        throw new AppError(
-          'invalid_cursor',
-          'The cursor is not one this list returned; start again without it.',
-        );
-      }
-      qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', key);
+      const { key } = decodeCursor(page.cursor, { key: 'seq', id: 'uuid' });
+      qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', Number(key));
     }
     const items = (await qb.execute()).map(toAuditEvent);
     return toPage(items, page.limit, (e) => ({ key: e.seq, id: e.id })) as Page<AuditEvent>;

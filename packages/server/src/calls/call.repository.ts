@@ -4,7 +4,7 @@ import type { Engine } from '../storage/engine.js';
 import type { CallsTable } from '../storage/database.js';
 import { fromJson, toIso } from '../storage/row-values.js';
 import { afterPosition, inOrganizations } from '../storage/query-helpers.js';
-import { decodeCursor, toPage } from '../shared/cursor.js';
+import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 import type { StoredMessage } from './call-payload.js';
 import type { StatusRange } from './call-filters.js';
 
@@ -198,7 +198,7 @@ export class CallRepository {
     if (filters.from) qb = qb.where('at', '>=', filters.from);
     if (filters.to) qb = qb.where('at', '<', filters.to);
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
+      const position = decodeCursor(page.cursor, TIME_UUID);
       qb = qb.where((eb) => afterPosition(eb, 'at', 'id', position, page.sort, true));
     }
     const items = (await qb.execute()).map(toSummary);

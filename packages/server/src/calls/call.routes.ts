@@ -11,6 +11,7 @@ export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
     '/api/v1/calls',
     {
       bodyLimit: batchMaxBytes,
+      config: { capturedPayloads: true },
       schema: {
         tags: ['calls'],
         summary: 'Append a batch of API calls (the connector log)',

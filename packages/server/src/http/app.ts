@@ -28,6 +28,9 @@ import { handleError } from './error-handler.js';
 import { createServices, type Services } from './services.js';
 import { registerNdjson } from './ndjson.js';
 import { validatorCompiler } from './validation.js';
+import { inspectJsonText, registerInputGuard } from './input-guard.js';
+import { refuseForeignCharset } from './content-type.js';
+import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { runRoutes } from '../runs/run.routes.js';
 import { callRoutes } from '../calls/call.routes.js';
 import { artifactRoutes } from '../artifacts/artifact.routes.js';
@@ -57,6 +60,13 @@ export const SHARED_SCHEMAS = [
   MaskingRule,
 ];
 
+/** One route of the app as Fastify registered it (the authentication matrix walks these). */
+export interface RouteSummary {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
 export interface BuildAppOptions {
   engine: Engine;
   authenticator?: Authenticator;
@@ -69,11 +79,13 @@ export interface BuildAppOptions {
 export async function buildApp(
   config: Config,
   options: BuildAppOptions,
-): Promise<App & { services: Services; jobs: BackgroundJobs }> {
+): Promise<App & { services: Services; jobs: BackgroundJobs; routeList: readonly RouteSummary[] }> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
 
@@ -97,16 +109,31 @@ export async function buildApp(
   );
   registerNdjson(app);
   // `Content-Type: application/json` with no body (clients that always send the header, on `/cancel`,
-  // `/sync`…) means "no options", as a bodiless POST does; anything else is parsed as Fastify does.
+  // `/sync`…) means "no options", as a bodiless POST does; anything else is parsed as Fastify does,
+  // after the checks every body gets (UTF-8 only, bounded depth, no unstorable text).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') {
-      done(null, undefined);
-      return;
+    try {
+      refuseForeignCharset(request.headers['content-type']);
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') {
+        done(null, undefined);
+        return;
+      }
+      inspectJsonText(request, text);
+      void parseJson(request, text, done);
+    } catch (error) {
+      done(error as Error, undefined);
     }
-    void parseJson(request, text, done);
+  });
+  const routes: RouteSummary[] = [];
+  app.addHook('onRoute', (route) => {
+    // The docs page and its assets are public; everything else the plugins add is not.
+    if (route.url === '/docs' || route.url.startsWith('/docs/'))
+      route.config = { ...(route.config ?? {}), public: true };
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, public: route.config?.public === true });
   });
   await registerSecurity(app, config);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
@@ -132,8 +159,13 @@ export async function buildApp(
     if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD')
       request.body = {};
   });
+  registerInputGuard(app);
+  // Deny by default: every route Fastify matched needs credentials unless it is declared public.
+  // Decided on the matched route, never on the raw URL, so `/%61pi/v1/…` or an absolute-form
+  // request line cannot reach a handler without them. Unmatched URLs get the 404 handler, which
+  // reads nothing.
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.public || !request.url.startsWith('/api/')) return;
+    if (request.routeOptions.config.public === true || request.routeOptions.url === undefined) return;
     request.access = await authenticator.authenticate(request);
   });
 
@@ -169,5 +201,5 @@ export async function buildApp(
   if (config.backgroundJobs && options.backgroundJobs !== false)
     app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => jobs.stop());
-  return Object.assign(app, { services, jobs });
+  return Object.assign(app, { services, jobs, routeList: routes });
 }

@@ -6,6 +6,10 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_filter: 400,
   invalid_cursor: 400,
   invalid_body: 400,
+  invalid_url: 400,
+  bad_request: 400,
+  uri_too_long: 414,
+  headers_too_large: 431,
   unsupported_media_type: 415,
   payload_too_large: 413,
   batch_too_large: 400,
@@ -54,6 +58,11 @@ export class AppError extends Error {
     super(message, options);
     this.status = STATUS[code];
   }
+}
+
+/** The wire form of an error, for the few places that answer outside Fastify's reply (client errors). */
+export function errorJson(code: ErrorCode, message: string): string {
+  return JSON.stringify({ error: { code, message } });
 }
 
 export const notFound = (code: ErrorCode, what: string, id: string) =>

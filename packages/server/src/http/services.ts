@@ -23,7 +23,7 @@ export function createServices(engine: Engine, config: Config) {
   const integrations = new IntegrationService(engine, organizations, masking);
   const users = new UserService(engine, organizations);
   const issues = new IssueService(engine, users);
-  const runs = new RunService(engine, integrations, users, issues, masking);
+  const runs = new RunService(engine, organizations, integrations, users, issues, masking);
   const idempotency = new IdempotencyService(engine);
   const calls = new CallService(engine, masking);
   const artifacts = new ArtifactService(engine, runs, idempotency, config.artifactMaxBytes, masking);

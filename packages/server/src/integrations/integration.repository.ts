@@ -4,7 +4,7 @@ import type { Engine } from '../storage/engine.js';
 import type { IntegrationsTable } from '../storage/database.js';
 import { fromJson, toBool, toIso, toJson } from '../storage/row-values.js';
 import { afterPosition, containsText } from '../storage/query-helpers.js';
-import { decodeCursor, toPage } from '../shared/cursor.js';
+import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
 function toIntegration(row: Selectable<IntegrationsTable>): Integration {
   return {
@@ -96,7 +96,7 @@ export class IntegrationRepository {
       qb = qb.where(() => containsText(this.engine, 'name', q));
     }
     if (query.cursor) {
-      const position = decodeCursor(query.cursor);
+      const position = decodeCursor(query.cursor, TIME_UUID);
       qb = qb.where((eb) => afterPosition(eb, 'created_at', 'id', position, sort, true));
     }
     const items = (await qb.execute()).map(toIntegration);

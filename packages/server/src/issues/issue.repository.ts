@@ -4,7 +4,7 @@ import type { Engine } from '../storage/engine.js';
 import type { IssuesTable } from '../storage/database.js';
 import { toIso, toIsoOrNull } from '../storage/row-values.js';
 import { afterPosition } from '../storage/query-helpers.js';
-import { decodeCursor, toPage } from '../shared/cursor.js';
+import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
 export function toIssue(row: Selectable<IssuesTable>): Issue {
   return {
@@ -145,7 +145,7 @@ export class IssueRepository {
     if (filters.errorCodes) qb = qb.where('error_code', 'in', filters.errorCodes);
     if (filters.objectTypes) qb = qb.where('object_type', 'in', filters.objectTypes);
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
+      const position = decodeCursor(page.cursor, TIME_UUID);
       qb = qb.where((eb) => afterPosition(eb, 'last_seen_at', 'id', position, page.sort, true));
     }
     const items = (await qb.execute()).map(toIssue);

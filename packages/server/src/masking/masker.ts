@@ -22,7 +22,7 @@ import {
   paramSecrecy,
   type Secrecy,
 } from './rules.js';
-import { globToRegExp, toBytePattern, type CustomRule } from './custom-rules.js';
+import { compilePattern, globToRegExp, type CustomRule, type TextPattern } from './custom-rules.js';
 import { XmlScanner, type XmlSecrets } from './xml-scan.js';
 import { TextMaskStream } from './text-stream.js';
 
@@ -75,8 +75,8 @@ export class Masker {
   static readonly baseline: Masker = new Masker();
 
   private readonly fields: RegExp[];
-  private readonly patterns: RegExp[];
-  private readonly bytePatterns: RegExp[];
+  private readonly patterns: TextPattern[];
+  private readonly bytePatterns: TextPattern[];
   private readonly customFieldCache = new Map<string, boolean>();
   private readonly xml: XmlSecrets = {
     element: (name) => this.fieldSecrecy(name) !== false,
@@ -87,8 +87,9 @@ export class Masker {
   /** Rules must have passed `ruleProblem` (custom-rules.ts): they are compiled as they are. */
   constructor(custom: readonly CustomRule[] = []) {
     this.fields = custom.filter((r) => r.kind === 'field').map((r) => globToRegExp(r.match));
-    this.patterns = custom.filter((r) => r.kind === 'pattern').map((r) => new RegExp(r.match, 'g'));
-    this.bytePatterns = this.patterns.map(toBytePattern);
+    const patterns = custom.filter((r) => r.kind === 'pattern');
+    this.patterns = patterns.map((r) => compilePattern(r.match));
+    this.bytePatterns = patterns.map((r) => compilePattern(r.match, true));
   }
 
   fieldSecrecy(name: string): Secrecy {
@@ -248,11 +249,11 @@ export class Masker {
       });
     }
     if (/\d{4}/.test(out)) out = out.replace(CARD, (match) => (isCardNumber(match) ? MASK : match));
-    for (const pattern of patterns) out = out.replace(pattern, MASK);
+    for (const pattern of patterns) out = pattern.replaceAll(out, MASK);
     return out;
   }
 
-  private rules(text: string, context: TextContext, patterns: RegExp[]): string {
+  private rules(text: string, context: TextContext, patterns: TextPattern[]): string {
     let out = text;
     const open = context.open;
     if (out.includes('://')) out = out.replace(URL_IN_TEXT, (url) => this.urlParams(url));

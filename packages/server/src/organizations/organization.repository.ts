@@ -80,7 +80,7 @@ export class OrganizationRepository {
     }
     if (query.syncEnabled !== undefined) qb = qb.where('sync_enabled', '=', query.syncEnabled);
     if (query.cursor) {
-      const position = decodeCursor(query.cursor);
+      const position = decodeCursor(query.cursor, { key: 'text', id: 'uuid' });
       qb = qb.where((eb) => afterPosition(eb, 'name', 'id', position, sort, false));
     }
     const rows = (await qb.execute()).map(toOrganization);

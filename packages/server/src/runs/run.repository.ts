@@ -4,7 +4,7 @@ import type { Engine } from '../storage/engine.js';
 import type { RunsTable } from '../storage/database.js';
 import { fromJson, toIso, toIsoOrNull, toJsonOrNull } from '../storage/row-values.js';
 import { afterPosition, inOrganizations } from '../storage/query-helpers.js';
-import { decodeCursor, toPage } from '../shared/cursor.js';
+import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
 type RunRow = Selectable<RunsTable>;
 
@@ -216,7 +216,7 @@ export class RunRepository {
     if (filters.from) qb = qb.where('requested_at', '>=', filters.from);
     if (filters.to) qb = qb.where('requested_at', '<', filters.to);
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
+      const position = decodeCursor(page.cursor, TIME_UUID);
       qb = qb.where((eb) => afterPosition(eb, 'requested_at', 'id', position, page.sort, true));
     }
     const items = (await qb.execute()).map(toRun);

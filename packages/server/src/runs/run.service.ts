@@ -23,6 +23,7 @@ import type { Masker } from '../masking/masker.js';
 import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
 import { toJsonOrNull } from '../storage/row-values.js';
 import { ActionRepository, type ActionRecord } from '../actions/action.repository.js';
+import type { OrganizationService } from '../organizations/organization.service.js';
 import type { IntegrationService } from '../integrations/integration.service.js';
 import type { IssueService } from '../issues/issue.service.js';
 import type { UserService } from '../users/user.service.js';
@@ -66,6 +67,7 @@ export class RunService {
 
   constructor(
     private readonly engine: Engine,
+    private readonly organizations: OrganizationService,
     private readonly integrations: IntegrationService,
     private readonly users: UserService,
     private readonly issues: IssueService,
@@ -112,10 +114,7 @@ export class RunService {
 
   /** Statistics of all the sessions of an organization's users (the third seed's Statistics tab). */
   async listForOrganization(access: Access, organizationId: string, query: RunListQuery): Promise<Page<Run>> {
-    if (!isUuid(organizationId) || !access.canSee(organizationId)) {
-      throw notFound('organization_not_found', 'Organization', organizationId);
-    }
-    access.require('read', organizationId);
+    await this.organizations.get(access, organizationId, 'read');
     return this.list(access, query, { organizations: [organizationId] });
   }
 

@@ -1,30 +1,53 @@
 import { AppError } from '../http/errors.js';
+import { unstorable } from './text.js';
 
-/** A keyset position: the sort value (a time in ms, or a number) and the tiebreaking id. */
+/** A keyset position: the sort value (a time in ms, a text or a sequence number) and the tiebreaking id. */
 export interface KeysetPosition {
   key: number | string;
   id: string | number;
 }
 
+/** What a list's cursor holds, so that a forged one is refused before it reaches SQL. */
+export interface CursorShape {
+  key: 'time' | 'text' | 'seq';
+  id: 'uuid' | 'seq';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The widest instant a JavaScript Date (and both engines) holds. */
+const MAX_TIME_MS = 8.64e15;
+const MAX_TEXT_KEY = 1000;
+
 export function encodeCursor(position: KeysetPosition): string {
   return Buffer.from(JSON.stringify([position.key, position.id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): KeysetPosition {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      (typeof value[0] === 'number' || typeof value[0] === 'string') &&
-      (typeof value[1] === 'string' || typeof value[1] === 'number')
-    ) {
-      return { key: value[0], id: value[1] };
-    }
-  } catch {
-    // fall through to the error below
+function fits(value: unknown, kind: CursorShape['key'] | CursorShape['id']): boolean {
+  switch (kind) {
+    case 'time':
+      return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_TIME_MS;
+    case 'seq':
+      // Sequence numbers are positive 64-bit integers; beyond 2^53 JavaScript cannot hold them exactly.
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+    case 'text':
+      return typeof value === 'string' && value.length <= MAX_TEXT_KEY && unstorable(value) === undefined;
+    case 'uuid':
+      return typeof value === 'string' && UUID.test(value);
   }
-  throw new AppError('invalid_cursor', 'The cursor is not one this API returned; start again without it.');
+}
+
+/** Reads a cursor this API returned for a list of the given shape; anything else is a 400 `invalid_cursor`. */
+export function decodeCursor(cursor: string, shape: CursorShape): KeysetPosition {
+  let value: unknown;
+  try {
+    value = cursor.length <= 4096 ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined;
+  } catch {
+    value = undefined;
+  }
+  if (Array.isArray(value) && value.length === 2 && fits(value[0], shape.key) && fits(value[1], shape.id)) {
+    return { key: value[0] as number | string, id: value[1] as string | number };
+  }
+  throw new AppError('invalid_cursor', 'The cursor is not one this list returned; start again without it.');
 }
 
 /** Splits a page of `limit + 1` rows into the page and the cursor of the next one. */
@@ -36,3 +59,6 @@ export function toPage<T>(rows: T[], limit: number, positionOf: (item: T) => Key
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null,
   };
 }
+
+/** The cursor of lists ordered by a time, ties broken by a UUID. */
+export const TIME_UUID: CursorShape = { key: 'time', id: 'uuid' };

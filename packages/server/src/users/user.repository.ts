@@ -4,7 +4,7 @@ import type { Engine } from '../storage/engine.js';
 import type { SyncUsersTable } from '../storage/database.js';
 import { toBool, toIso } from '../storage/row-values.js';
 import { afterPosition, containsText } from '../storage/query-helpers.js';
-import { decodeCursor, toPage } from '../shared/cursor.js';
+import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
 function toUser(row: Selectable<SyncUsersTable>): SyncUser {
   return {
@@ -88,7 +88,7 @@ export class UserRepository {
     }
     if (query.syncEnabled !== undefined) qb = qb.where('sync_enabled', '=', query.syncEnabled);
     if (query.cursor) {
-      const position = decodeCursor(query.cursor);
+      const position = decodeCursor(query.cursor, TIME_UUID);
       qb = qb.where((eb) => afterPosition(eb, 'created_at', 'id', position, sort, true));
     }
     const items = (await qb.execute()).map(toUser);
