@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http, { type Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { OPERATOR_TOKEN } from './harness.js';
+import type { Action } from '@synctrail/types';
+import { OPERATOR_TOKEN, type TestDatabase } from './harness.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -174,4 +175,71 @@ export function postJson(
     if (options.onSent) req.on('finish', options.onSent);
     req.end(body);
   });
+}
+
+/** The environment that points a server process at a test database. */
+export function storageEnv(database: TestDatabase): Record<string, string> {
+  return database.config.databaseUrl
+    ? { DATABASE_URL: database.config.databaseUrl }
+    : { SYNCTRAIL_DATA_DIR: database.config.dataDir };
+}
+
+/** An operator call that must succeed; its JSON answer. */
+export async function must(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<any> {
+  const res = await server.call(method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+/** An organization, an integration and `count` runs of it; the run ids. */
+export async function createRuns(server: ServerProcess, count: number): Promise<string[]> {
+  const org = await must(server, 'POST', '/api/v1/organizations', { name: 'Ingest' });
+  const integration = await must(server, 'POST', `/api/v1/organizations/${org.id}/integrations`, {
+    type: 'exchange',
+    name: 'Exchange',
+  });
+  const runs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const run = await must(server, 'POST', '/api/v1/runs', {
+      integrationId: integration.id,
+      trigger: 'FULL_SYNC_JOB',
+    });
+    runs.push(run.id);
+  }
+  return runs;
+}
+
+/** A batch of `size` actions as a JSON body; source ids `<prefix>-<i>`, so each is traceable. */
+export function actionBatch(prefix: string, size: number): { body: Buffer; ids: string[] } {
+  const actions = Array.from({ length: size }, (_, i) => ({
+    source: { system: 'EXCHANGE', id: `${prefix}-${i}`, name: `Contact ${i}` },
+    target: { system: 'CRM', id: `crm-${prefix}-${i}` },
+    objectType: 'Contact',
+    action: 'UPDATE',
+    status: 'OK',
+    message: `${prefix}, action ${i}`,
+    details: { changed: ['email'], after: { email: `c${i}@example.com` } },
+  }));
+  return { body: Buffer.from(JSON.stringify(actions)), ids: actions.map((a) => a.source.id) };
+}
+
+/** The source id of every action stored in a run, in order, page by page. */
+export async function storedSourceIds(server: ServerProcess, runId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = (await must(
+      server,
+      'GET',
+      `/api/v1/runs/${runId}/actions?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    )) as { items: Action[]; nextCursor: string | null };
+    ids.push(...page.items.map((a) => a.source.id ?? ''));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
 }

@@ -2,76 +2,30 @@ import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Action } from '@synctrail/types';
 import { createTestDatabase, ENGINES, type TestDatabase } from './harness.js';
-import { postJson, startServerProcess, waitFor, type ServerProcess } from './server-process.js';
+import {
+  actionBatch,
+  createRuns,
+  postJson,
+  startServerProcess,
+  storageEnv,
+  storedSourceIds,
+  waitFor,
+  type ServerProcess,
+} from './server-process.js';
 
 const GRACE_MS = 8_000;
 const STREAMS = 4;
 const BATCH = 3_000;
 const IDLE_CLIENTS = 5;
 
-/** The environment that points a server process at the test database. */
 function envOf(database: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
-  const storage: Record<string, string> = database.config.databaseUrl
-    ? { DATABASE_URL: database.config.databaseUrl }
-    : { SYNCTRAIL_DATA_DIR: database.config.dataDir };
-  return { ...storage, SYNCTRAIL_SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'info', ...extra };
-}
-
-async function must(server: ServerProcess, method: string, path: string, body?: unknown) {
-  const res = await server.call(method, path, body);
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json;
-}
-
-async function newRuns(server: ServerProcess, count: number): Promise<string[]> {
-  const org = await must(server, 'POST', '/api/v1/organizations', { name: 'Shutdown' });
-  const integration = await must(server, 'POST', `/api/v1/organizations/${org.id}/integrations`, {
-    type: 'exchange',
-    name: 'Exchange',
-  });
-  const runs: string[] = [];
-  for (let i = 0; i < count; i++)
-    runs.push(
-      (
-        await must(server, 'POST', '/api/v1/runs', {
-          integrationId: integration.id,
-          trigger: 'FULL_SYNC_JOB',
-        })
-      ).id,
-    );
-  return runs;
-}
-
-/** Every source id stored for a run, page by page. */
-async function storedIds(server: ServerProcess, runId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = (await must(
-      server,
-      'GET',
-      `/api/v1/runs/${runId}/actions?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    )) as { items: Action[]; nextCursor: string | null };
-    ids.push(...page.items.map((a) => a.source.id ?? ''));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return ids;
-}
-
-function batchBody(stream: number, batch: number): Buffer {
-  return Buffer.from(
-    JSON.stringify(
-      Array.from({ length: BATCH }, (_, i) => ({
-        source: { system: 'EXCHANGE', id: `s${stream}-b${batch}-${i}`, name: `Contact ${i}` },
-        target: { system: 'CRM' },
-        action: 'UPDATE',
-        status: 'OK',
-        message: `stream ${stream}, batch ${batch}, action ${i}`,
-      })),
-    ),
-  );
+  return {
+    ...storageEnv(database),
+    SYNCTRAIL_SHUTDOWN_GRACE_MS: String(GRACE_MS),
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
 }
 
 /** The exit of a signalled process, or `still running` when it has not exited in `ms`. */
@@ -132,7 +86,7 @@ describe.each(ENGINES)('SIGTERM to a serving process (%s)', (kind) => {
   it('finishes the batches in flight, closes idle keep-alive sockets, exits 0 within the grace period, and keeps every acknowledged batch', async () => {
     database = await createTestDatabase(kind);
     server = await startServerProcess(envOf(database));
-    const runs = await newRuns(server, STREAMS);
+    const runs = await createRuns(server, STREAMS);
     const idle = await Promise.all(
       Array.from({ length: IDLE_CLIENTS }, () => idleKeepAliveClient(server!.url)),
     );
@@ -150,7 +104,7 @@ describe.each(ENGINES)('SIGTERM to a serving process (%s)', (kind) => {
       // After the signal a stream sends nothing more and keeps its socket: a connector between
       // batches. Only the batch in flight then must still be answered.
       for (let b = 0; signalledAt === undefined; b++) {
-        const body = batchBody(s, b);
+        const { body, ids } = actionBatch(`s${s}-b${b}`, BATCH);
         let sentAt = Infinity;
         try {
           const res = await postJson(url, body, {
@@ -165,9 +119,7 @@ describe.each(ENGINES)('SIGTERM to a serving process (%s)', (kind) => {
             refusals.push({ status: res.status, text: res.text });
             return;
           }
-          acknowledged
-            .get(runId)!
-            .push(...(JSON.parse(body.toString()) as Action[]).map((a) => a.source.id!));
+          acknowledged.get(runId)!.push(...ids);
           if (signalledAt !== undefined && sentAt < signalledAt) inFlightAtSignalThenAcknowledged++;
         } catch (error) {
           networkErrors.push(error);
@@ -204,7 +156,7 @@ describe.each(ENGINES)('SIGTERM to a serving process (%s)', (kind) => {
 
     server = await startServerProcess(envOf(database));
     for (const runId of runs) {
-      const stored = await storedIds(server, runId);
+      const stored = await storedSourceIds(server, runId);
       expect(stored.length).toBe(new Set(stored).size);
       expect(new Set(stored)).toEqual(new Set(acknowledged.get(runId)));
     }
