@@ -131,13 +131,15 @@ export async function freePort(): Promise<number> {
 
 export interface PostOptions {
   agent: Agent;
+  /** POST by default. */
+  method?: string;
   headers?: Record<string, string>;
   /** Called once the whole body is handed to the socket. */
   onSent?: () => void;
 }
 
 /**
- * POSTs a prepared JSON body as the operator with node:http on the given agent (keep-alive sockets
+ * Sends a prepared JSON body (POST unless told) as the operator with node:http on the given agent (keep-alive sockets
  * under the caller's control, no fetch machinery in the figures); rejects on a network error.
  */
 export function postJson(
@@ -149,7 +151,7 @@ export function postJson(
     const req = http.request(
       url,
       {
-        method: 'POST',
+        method: options.method ?? 'POST',
         agent: options.agent,
         headers: {
           authorization: `Bearer ${OPERATOR_TOKEN}`,
