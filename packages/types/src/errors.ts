@@ -55,5 +55,6 @@ export const ERROR_CODES = [
   'idempotency_key_reused',
   'idempotency_key_in_use',
   'server_error',
+  'shutting_down',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../config.js';
 import { openEngine } from '../storage/open-engine.js';
 import { migrateToLatest } from '../storage/migrator.js';
 import { buildApp } from '../http/app.js';
+import { drainOnSignals } from './shutdown.js';
 
 function configWith(overrides: Partial<Config>): Config {
   return {
@@ -32,13 +33,7 @@ async function serve(options: { port?: string; host?: string; demoIfEmpty?: bool
     const { loadDemoIfEmpty } = await import('../demo/demo.js');
     await loadDemoIfEmpty(app, config.bootstrapToken);
   }
-  const shutdown = async (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    await engine.close();
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  drainOnSignals({ app, engine, graceMs: config.shutdownGraceMs });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

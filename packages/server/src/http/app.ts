@@ -27,6 +27,7 @@ import { registerSecurity } from './security.js';
 import { handleError } from './error-handler.js';
 import { createServices, type Services } from './services.js';
 import { registerNdjson } from './ndjson.js';
+import { registerShutdown } from './shutdown.js';
 import { validatorCompiler } from './validation.js';
 import { inspectJsonText, registerInputGuard } from './input-guard.js';
 import { refuseForeignCharset } from './content-type.js';
@@ -86,6 +87,9 @@ export async function buildApp(
     trustProxy: config.trustProxy,
     frameworkErrors,
     clientErrorHandler,
+    // Draining is ours (./shutdown.ts): Fastify's 503 has another shape than the API's errors.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
 
@@ -99,6 +103,7 @@ export async function buildApp(
     });
 
   app.setErrorHandler(handleError);
+  registerShutdown(app);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       error: {
@@ -200,6 +205,8 @@ export async function buildApp(
   );
   if (config.backgroundJobs && options.backgroundJobs !== false)
     app.addHook('onReady', async () => jobs.start());
+  // No new tick once shutdown starts; a tick under way is awaited once the requests are drained.
+  app.addHook('preClose', async () => jobs.halt());
   app.addHook('onClose', async () => jobs.stop());
   return Object.assign(app, { services, jobs, routeList: routes });
 }

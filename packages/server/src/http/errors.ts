@@ -42,6 +42,7 @@ const STATUS: Record<ErrorCode, number> = {
   idempotency_key_reused: 422,
   idempotency_key_in_use: 409,
   server_error: 500,
+  shutting_down: 503,
 };
 
 /** An error a client can act on; the HTTP layer turns it into `{ error: { code, message, details } }`. */

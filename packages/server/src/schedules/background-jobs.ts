@@ -48,9 +48,15 @@ export class BackgroundJobs {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Starts no further tick; the one under way, if any, carries on (see stop). */
+  halt(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Starts no further tick and waits for the one under way. */
+  async stop(): Promise<void> {
+    this.halt();
     await this.running;
   }
 }
