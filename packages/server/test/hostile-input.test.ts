@@ -1,3 +1,4 @@
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMembers, ENGINES, seedBasics, startTestApp, type TestContext } from './harness.js';
 
@@ -262,6 +263,43 @@ for (const kind of ENGINES) {
         const res = await t.api('GET', '/api/v1/runs/%C3%28');
         expect(res.statusCode).toBe(400);
         expect(res.json()).toEqual({ error: { code: 'invalid_url', message: expect.any(String) } });
+      });
+
+      it('answers an over-long path parameter with a coded 414', async () => {
+        const res = await t.api('GET', `/api/v1/runs/${'a'.repeat(200)}`);
+        expect(res.statusCode).toBe(414);
+        expect(res.json().error.code).toBe('uri_too_long');
+      });
+
+      it('answers oversized headers, over-long URLs and malformed HTTP in the wire format', async () => {
+        await t.app.listen({ port: 0, host: '127.0.0.1' });
+        const { port } = t.app.server.address() as AddressInfo;
+        const send = (raw: string) =>
+          new Promise<{ status: number; body: any }>((resolve, reject) => {
+            const socket = connect(port, '127.0.0.1');
+            const chunks: Buffer[] = [];
+            socket.on('data', (d) => chunks.push(d));
+            socket.on('error', reject);
+            socket.on('close', () => {
+              const [head = '', body = ''] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+              resolve({ status: Number(head.split(' ')[1]), body: JSON.parse(body) });
+            });
+            socket.write(raw);
+          });
+        const bigHeader = await send(
+          `GET /api/v1/runs HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        );
+        expect(bigHeader).toEqual({
+          status: 431,
+          body: { error: { code: 'headers_too_large', message: expect.any(String) } },
+        });
+        const longUrl = await send(`GET /api/v1/runs?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+        expect(longUrl.status).toBe(431);
+        const garbage = await send('GARBAGE\r\n\r\n');
+        expect(garbage).toEqual({
+          status: 400,
+          body: { error: { code: 'bad_request', message: expect.any(String) } },
+        });
       });
     });
   });

@@ -7,7 +7,12 @@ export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors'
   const known =
     error.code === 'FST_ERR_BAD_URL'
       ? new AppError('invalid_url', 'The URL is not valid percent-encoded UTF-8; encode it again.')
-      : new AppError('bad_request', 'The request could not be routed; check its URL and headers.');
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new AppError(
+            'uri_too_long',
+            'A path parameter is longer than 100 characters; ids are shorter than that.',
+          )
+        : new AppError('bad_request', 'The request could not be routed; check its URL and headers.');
   // The reply is typed for no route (none matched); it is a plain FastifyReply here.
   const plain = reply as unknown as FastifyReply;
   void plain
@@ -23,7 +28,7 @@ const CLIENT_ERRORS: Record<
   HPE_HEADER_OVERFLOW: [
     431,
     'headers_too_large',
-    'The request headers are too large; send fewer or shorter ones.',
+    'The URL and headers together are larger than 16 kB; send a shorter URL or fewer headers.',
   ],
   HPE_URI_TOO_LONG: [414, 'uri_too_long', 'The URL is too long; send long filters in fewer, shorter values.'],
 };

@@ -22,6 +22,8 @@ export interface MaskingRuleServiceOptions {
   ttlMs?: number;
   /** Organizations whose maskers are kept at once. */
   maxCached?: number;
+  /** The clock the TTL is read on (tests move it by hand). */
+  now?: () => number;
 }
 
 /**
@@ -34,6 +36,7 @@ export class MaskingRuleService implements MaskerSource {
   private readonly cache = new Map<string, { masker: Masker; expiresAt: number }>();
   private readonly ttlMs: number;
   private readonly maxCached: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly engine: Engine,
@@ -43,6 +46,7 @@ export class MaskingRuleService implements MaskerSource {
     this.repository = new MaskingRuleRepository(engine);
     this.ttlMs = options.ttlMs ?? 10_000;
     this.maxCached = options.maxCached ?? 10_000;
+    this.now = options.now ?? Date.now;
   }
 
   async list(access: Access, organizationId: string): Promise<MaskingRule[]> {
@@ -106,7 +110,7 @@ export class MaskingRuleService implements MaskerSource {
 
   /** The masker for data of this organization: the baseline plus its rules, as of at most `ttlMs` ago. */
   async maskerFor(organizationId: string): Promise<Masker> {
-    const now = Date.now();
+    const now = this.now();
     const cached = this.cache.get(organizationId);
     if (cached && cached.expiresAt > now) return cached.masker;
     const rules = await this.repository.list(organizationId);
