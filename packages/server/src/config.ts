@@ -20,6 +20,7 @@ const Env = Type.Object({
   SYNCTRAIL_REFUSED_CREDENTIALS_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   SYNCTRAIL_TRUST_PROXY: Type.Boolean({ default: false }),
   SYNCTRAIL_IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 72 }),
+  SYNCTRAIL_EXPORT_MAX_ROWS: Type.Optional(Type.Integer({ minimum: 1 })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -47,6 +48,8 @@ export interface Config {
   refusedCredentialsPerMinute: number;
   trustProxy: boolean;
   idempotencyTtlMs: number;
+  /** Most rows one export may hold; no cap when undefined. */
+  exportMaxRows: number | undefined;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
 }
 
@@ -86,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refusedCredentialsPerMinute: e.SYNCTRAIL_REFUSED_CREDENTIALS_PER_MINUTE,
     trustProxy: e.SYNCTRAIL_TRUST_PROXY,
     idempotencyTtlMs: e.SYNCTRAIL_IDEMPOTENCY_TTL_HOURS * 3600 * 1000,
+    exportMaxRows: e.SYNCTRAIL_EXPORT_MAX_ROWS,
     logLevel: e.LOG_LEVEL,
   };
 }

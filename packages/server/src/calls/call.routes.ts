@@ -5,6 +5,7 @@ import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
 import { recordAudit } from '../audit/audit-request.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
+import { exportFormat, listOrExport, sendCsvExport } from '../exports/export-request.js';
 
 export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
   app.post(
@@ -41,7 +42,20 @@ export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
         response: { 200: Page(Type.Ref(CallSummary)), ...READ_ERRORS },
       },
     },
-    (req) => s.calls.list(req.access, req.query),
+    async (req, reply) =>
+      exportFormat(req) === 'csv'
+        ? // With payloads: bodies for those who may see them, as on GET /calls/{id}.
+          ((await sendCsvExport(s, req, reply, {
+            list: 'calls',
+            schema: Call,
+            page: (paging) => s.calls.listWithPayloads(req.access, { ...req.query, ...paging }),
+            stream: (batchSize) => s.calls.streamWithPayloads(req.access, req.query, batchSize),
+          })) as never)
+        : listOrExport(s, req, reply, {
+            list: 'calls',
+            schema: CallSummary,
+            page: (paging) => s.calls.list(req.access, { ...req.query, ...paging }),
+          }),
   );
 
   app.get(

@@ -15,6 +15,7 @@ import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
+import { listOrExport } from '../exports/export-request.js';
 
 const RunRef = Type.Ref(Run);
 const RunPage = Page(RunRef);
@@ -31,7 +32,12 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         response: { 200: RunPage, ...READ_ERRORS },
       },
     },
-    (req) => s.runs.list(req.access, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'runs',
+        schema: Run,
+        page: (paging) => s.runs.list(req.access, { ...req.query, ...paging }),
+      }),
   );
 
   app.get(
@@ -115,7 +121,14 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         response: { 200: Page(Type.Ref(Action)), ...READ_ERRORS },
       },
     },
-    (req) => s.runs.listActions(req.access, req.params.id, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: `run-${req.params.id}-actions`,
+        schema: Action,
+        target: `run:${req.params.id}`,
+        page: (paging) => s.runs.listActions(req.access, req.params.id, { ...req.query, ...paging }),
+        stream: (batchSize) => s.runs.streamActions(req.access, req.params.id, req.query, batchSize),
+      }),
   );
 
   app.post(
@@ -143,7 +156,14 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         response: { 200: RunPage, ...READ_ERRORS },
       },
     },
-    (req) => s.runs.listForOrganization(req.access, req.params.id, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'organization-runs',
+        schema: Run,
+        organizationId: req.params.id,
+        target: `organization:${req.params.id}`,
+        page: (paging) => s.runs.listForOrganization(req.access, req.params.id, { ...req.query, ...paging }),
+      }),
   );
 
   app.get(
@@ -157,6 +177,12 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         response: { 200: RunPage, ...READ_ERRORS },
       },
     },
-    (req) => s.runs.listForUser(req.access, req.params.id, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'user-runs',
+        schema: Run,
+        target: `user:${req.params.id}`,
+        page: (paging) => s.runs.listForUser(req.access, req.params.id, { ...req.query, ...paging }),
+      }),
   );
 }
