@@ -16,8 +16,11 @@ import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
 import { listOrExport } from '../exports/export-request.js';
+import { sendRunReport } from '../exports/pdf-request.js';
+import type { Readable } from 'node:stream';
 
 const RunRef = Type.Ref(Run);
+const PdfContent = Type.Unsafe<Readable>({ type: 'string', format: 'binary', description: 'A PDF.' });
 const RunPage = Page(RunRef);
 
 export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
@@ -51,6 +54,23 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
       },
     },
     (req) => s.runs.get(req.access, req.params.id, 'read'),
+  );
+
+  app.get(
+    '/api/v1/runs/:id/report.pdf',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'A run report as PDF',
+        description:
+          'The run, its counters, error source, category and exception, and every action; paginated, streamed ' +
+          'as it is drawn. Audited as `export.pdf`.',
+        params: IdParams,
+        produces: ['application/pdf'],
+        response: { 200: PdfContent, ...READ_ERRORS },
+      },
+    },
+    async (req, reply) => sendRunReport(s, req, reply, req.params.id),
   );
 
   app.post(
