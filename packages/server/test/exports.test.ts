@@ -199,6 +199,16 @@ for (const kind of ENGINES) {
       expect(new Set(orgs.map((r) => r[0]))).toEqual(new Set([basics.org.id]));
       const all = await t.api('GET', '/api/v1/calls?format=csv&columns=organizationId');
       expect(parseCsv(all.body).slice(1)).toHaveLength(TRICKY.length + 1);
+      for (const [url, column] of [
+        ['/api/v1/runs?format=csv&columns=organizationId', 0],
+        ['/api/v1/organizations?format=csv&columns=id', 0],
+      ] as const) {
+        const rows = parseCsv((await t.api('GET', url, undefined, reader)).body).slice(1);
+        expect(rows.length, url).toBeGreaterThan(0);
+        expect(new Set(rows.map((r) => r[column])), url).toEqual(new Set([basics.org.id]));
+      }
+      const everyOrg = parseCsv((await t.api('GET', '/api/v1/organizations?format=csv&columns=id')).body);
+      expect(everyOrg.slice(1).map((r) => r[0])).toContain(otherOrg);
       const foreign = await t.api(
         'GET',
         `/api/v1/organizations/${otherOrg}/users?format=csv`,

@@ -19,6 +19,7 @@ export function auditRoutes(app: App, s: Services) {
           "sees that organization's; viewers and ingest or read keys get 403. Filters take several values, " +
           'comma-separated; `from` is inclusive, `to` exclusive.',
         querystring: AuditListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: Page(Type.Ref(AuditEvent)), ...READ_ERRORS },
       },
     },

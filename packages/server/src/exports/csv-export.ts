@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import { cellText, valueAt } from './export-columns.js';
+import { cellText, valueAtPath } from './export-columns.js';
+
+/** RFC 4180: CRLF between records, fields quoted when they hold a quote, a comma or a line break. */
+const CSV_OPTIONS = { record_delimiter: 'windows' } as const;
 
 /** What an export reports once its last byte is out (HTTP trailers, the audit event). */
 export interface ExportTally {
@@ -35,14 +38,14 @@ export async function* csvChunks(
     return chunk;
   };
   try {
-    const header =
-      (options.bom ? '\ufeff' : '') + stringify([options.columns], { record_delimiter: 'windows' });
+    const header = (options.bom ? '\ufeff' : '') + stringify([options.columns], CSV_OPTIONS);
     yield emit(header);
+    const paths = options.columns.map((column) => column.split('.'));
     for await (const batch of batches) {
       if (batch.length === 0) continue;
-      const records = batch.map((row) => options.columns.map((column) => cellText(valueAt(row, column))));
+      const records = batch.map((row) => paths.map((path) => cellText(valueAtPath(row, path))));
       tally.rows += batch.length;
-      yield emit(stringify(records, { record_delimiter: 'windows' }));
+      yield emit(stringify(records, CSV_OPTIONS));
     }
     tally.sha256 = hash.digest('hex');
     tally.complete = true;

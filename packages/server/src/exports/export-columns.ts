@@ -43,10 +43,10 @@ export function pickColumns(all: readonly string[], raw: string | undefined): st
   return asked;
 }
 
-/** Reads a dotted path out of a row. */
-export function valueAt(row: unknown, path: string): unknown {
+/** Reads a path, already split, out of a row. */
+export function valueAtPath(row: unknown, path: readonly string[]): unknown {
   let value: unknown = row;
-  for (const key of path.split('.')) {
+  for (const key of path) {
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[key];
   }
