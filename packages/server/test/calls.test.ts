@@ -376,7 +376,8 @@ for (const kind of ENGINES) {
         expect(direction.json().error.message).toContain('OUTGOING, INCOMING');
         for (const query of [
           'statusCode=teapot',
-          'requestType=login',
+          // Any case is the code (requestType=login is LOGIN); a character no code has is refused.
+          'requestType=log%3Bin',
           'organizationId=acme',
           'cursor=garbage',
           'colour=red',
