@@ -299,29 +299,41 @@ for (const kind of ENGINES) {
           SYNCTRAIL_BACKGROUND_JOBS: 'off',
         });
         try {
-          const url = `${server.url}/api/v1/runs/${bigRunId}/actions?format=csv`;
           const headers = { authorization: `Bearer ${OPERATOR_TOKEN}` };
-          for (let round = 0; round < 3; round++) {
+          /** Reads the first chunk of an answer, then hangs up. */
+          const hangUpAfterFirstChunk = async (path: string) => {
             const abort = new AbortController();
-            const res = await fetch(url, { headers, signal: abort.signal });
-            expect(res.status).toBe(200);
+            const res = await fetch(`${server.url}${path}`, { headers, signal: abort.signal });
+            expect(res.status, path).toBe(200);
             const reader = res.body!.getReader();
-            const first = await reader.read();
-            expect(first.done).toBe(false);
+            expect((await reader.read()).done, path).toBe(false);
             abort.abort();
             await reader.read().catch(() => undefined);
+          };
+          for (let round = 0; round < 3; round++) {
+            await hangUpAfterFirstChunk(`/api/v1/runs/${bigRunId}/actions?format=csv`);
           }
+          await hangUpAfterFirstChunk(`/api/v1/runs/${bigRunId}/bundle`);
+          await hangUpAfterFirstChunk(`/api/v1/runs/${bigRunId}/report.pdf`);
           expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
           // The server went on answering, and its exports ended: their audit events say incomplete.
-          let events: any[] = [];
-          for (let i = 0; i < 50 && events.length < 3; i++) {
-            await new Promise((r) => setTimeout(r, 100));
-            events = (await server.call('GET', `/api/v1/audit?action=export.csv&target=run:${bigRunId}`)).json
-              .items;
-            events = events.filter((e: any) => e.details.complete === false);
-          }
-          expect(events).toHaveLength(3);
-          expect(events.every((e: any) => e.details.rows < 250_000)).toBe(true);
+          const incomplete = async (action: string) => {
+            let events: any[] = [];
+            for (let i = 0; i < 100; i++) {
+              const res = await server.call('GET', `/api/v1/audit?action=${action}&target=run:${bigRunId}`);
+              events = res.json.items.filter((e: any) => e.details.complete === false);
+              if (events.length > 0 && (action !== 'export.csv' || events.length === 3)) break;
+              await new Promise((r) => setTimeout(r, 100));
+            }
+            return events;
+          };
+          const csvEvents = await incomplete('export.csv');
+          expect(csvEvents).toHaveLength(3);
+          expect(csvEvents.every((e: any) => e.details.rows < 250_000)).toBe(true);
+          expect(await incomplete('bundle.download')).toHaveLength(1);
+          const pdfEvents = await incomplete('export.pdf');
+          expect(pdfEvents).toHaveLength(1);
+          expect(pdfEvents[0].details.rows).toBeLessThan(250_000);
           if (kind === 'postgres') {
             // No cursor is left open: the server's connections are idle again.
             const admin = new pg.Client({ connectionString: t.config.databaseUrl });
