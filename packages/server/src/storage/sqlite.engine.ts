@@ -114,14 +114,17 @@ export class SqliteEngine implements Engine {
 
   async *stream<R>(query: Compilable<R>, batchSize: number): AsyncGenerator<R[]> {
     const { sql, parameters } = query.compile();
+    if (this.#file === ':memory:') {
+      // One connection only, which an open statement would keep busy: read it whole (tests' size).
+      const all = this.raw.prepare(sql).all(...bindAll(parameters)) as R[];
+      for (let i = 0; i < all.length; i += batchSize) yield all.slice(i, i + batchSize);
+      return;
+    }
     // A connection of its own: its read transaction sees one snapshot (WAL) and leaves the main
-    // connection free for writers while the client reads. An in-memory database has only one.
-    const own = this.#file !== ':memory:';
-    const connection = own
-      ? new BetterSqlite3(this.#file, { readonly: true, fileMustExist: true })
-      : this.raw;
+    // connection free for writers while the client reads.
+    const connection = new BetterSqlite3(this.#file, { readonly: true, fileMustExist: true });
     try {
-      if (own) connection.pragma('busy_timeout = 5000');
+      connection.pragma('busy_timeout = 5000');
       const rows = connection.prepare(sql).iterate(...bindAll(parameters)) as IterableIterator<R>;
       try {
         let batch: R[] = [];
@@ -137,7 +140,7 @@ export class SqliteEngine implements Engine {
         rows.return?.();
       }
     } finally {
-      if (own) connection.close();
+      connection.close();
     }
   }
 
