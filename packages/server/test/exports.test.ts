@@ -238,6 +238,20 @@ for (const kind of ENGINES) {
       expect(seen.body).not.toContain('request plain');
     });
 
+    it('answers HEAD with the headers only, reading and auditing nothing', async () => {
+      const count = async () =>
+        (await readAllPages<any>(t.api, '/api/v1/audit?action=export.csv,bundle.download&limit=1000')).items
+          .length;
+      const before = await count();
+      for (const url of [`/api/v1/calls?format=csv`, `/api/v1/runs/${runId}/bundle`]) {
+        const res = await t.api('HEAD', url);
+        expect(res.statusCode, url).toBe(200);
+        expect(res.headers['content-disposition'], url).toMatch(/^attachment; filename="/);
+        expect(res.body, url).toBe('');
+      }
+      expect(await count()).toBe(before);
+    });
+
     it('records every export in the audit log with its filters and row count', async () => {
       await t.api('GET', `/api/v1/calls?format=csv&action=SSO_FAILED&organizationId=${basics.org.id}`);
       const events = (await t.api('GET', '/api/v1/audit?action=export.csv&limit=1')).json().items;

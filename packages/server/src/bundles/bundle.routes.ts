@@ -26,6 +26,10 @@ const LAYOUT =
 
 /** Sends a bundle; a client that goes away stops the reading of the file in progress. */
 async function sendBundle(s: Services, req: FastifyRequest, reply: FastifyReply, plan: BundlePlan, at: Date) {
+  if (req.method === 'HEAD') {
+    attachment(reply, exportFileName(`${plan.subject}-logs`, {}, at, 'zip'), 'application/zip');
+    return reply.send();
+  }
   const abort = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) abort.abort();

@@ -148,6 +148,11 @@ export async function sendCsvExport<T>(
     // The client went away or a page failed: on record too, but nothing is left to answer.
     await recordAudit(s, req, event).catch((error: unknown) => req.log.error({ err: error }, 'export audit'));
   };
+  if (req.method === 'HEAD') {
+    // What the file would be, without reading it (nor auditing a download that did not happen).
+    attachment(reply, exportFileName(spec.list, filters, at, 'csv'), 'text/csv; charset=utf-8');
+    return reply.send();
+  }
   const batches = capped(source, s.config.exportMaxRows);
   const body = Readable.from(csvChunks(batches, { columns, bom: query.bom === true, onEnd }), {
     objectMode: false,

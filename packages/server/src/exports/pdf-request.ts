@@ -23,6 +23,10 @@ interface PdfExport {
  */
 async function sendPdf(s: Services, req: FastifyRequest, reply: FastifyReply, spec: PdfExport) {
   const at = new Date();
+  if (req.method === 'HEAD') {
+    attachment(reply, exportFileName(spec.list, spec.filters, at, 'pdf'), 'application/pdf');
+    return reply.send();
+  }
   const writer = new PdfWriter({ ...spec.report, exportedAt: at });
   reply.raw.once('close', () => writer.abort());
   const audit = (rows: number, complete: boolean) =>
