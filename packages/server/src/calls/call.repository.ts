@@ -195,6 +195,12 @@ export class CallRepository {
     }
   }
 
+  /** The same without payloads (the connector log as a PDF). */
+  async *streamSummaries(filters: CallListFilters, sort: SortOrder, batchSize: number) {
+    const qb = this.filtered(filters, { limit: 0, sort }, SUMMARY_COLUMNS, false);
+    for await (const rows of this.engine.stream(qb, batchSize)) yield rows.map(toSummary);
+  }
+
   private filtered(
     filters: CallListFilters,
     page: CallPaging,

@@ -105,6 +105,15 @@ export class CallService {
     })();
   }
 
+  /** Every call the list would show, without payloads, in batches (the connector log as a PDF). */
+  async streamSummaries(
+    access: Access,
+    query: CallListQuery,
+    batchSize: number,
+  ): Promise<AsyncGenerator<CallSummary[]>> {
+    return this.repository.streamSummaries(this.filtersOf(access, query), query.sort ?? 'desc', batchSize);
+  }
+
   private pagingOf(query: CallListQuery) {
     return { limit: query.limit ?? 50, cursor: query.cursor, sort: query.sort ?? 'desc' };
   }

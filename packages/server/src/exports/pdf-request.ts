@@ -3,7 +3,7 @@ import type { Action, CallListQuery, CallSummary, Run } from '@synctrail/types';
 import type { Services } from '../http/services.js';
 import { recordAudit } from '../audit/audit-request.js';
 import { attachment, exportFileName, exportFilters, refusePaging } from './export-request.js';
-import { EXPORT_PAGE_SIZE, allPages } from './export-pages.js';
+import { EXPORT_PAGE_SIZE } from './export-pages.js';
 import { PdfWriter, type PdfColumn, type PdfReport } from './pdf-export.js';
 
 interface PdfExport {
@@ -98,9 +98,7 @@ export async function sendCallsPdf(
 ) {
   refusePaging(req);
   const filters = exportFilters(req);
-  const list = (paging: { limit: number; cursor?: string }) =>
-    s.calls.list(req.access, { ...query, ...paging });
-  const first = await list({ limit: EXPORT_PAGE_SIZE });
+  const batches = await s.calls.streamSummaries(req.access, query, EXPORT_PAGE_SIZE);
   const mine = req.access.organizations;
   return sendPdf(s, req, reply, {
     list: 'calls',
@@ -111,7 +109,7 @@ export async function sendCallsPdf(
     draw: async (writer) => {
       writer.startTable(CALL_COLUMNS);
       let rows = 0;
-      for await (const batch of allPages(first, (cursor) => list({ limit: EXPORT_PAGE_SIZE, cursor }))) {
+      for await (const batch of batches) {
         rows += batch.length;
         if (!(await writer.rows(batch))) break;
       }
