@@ -21,6 +21,7 @@ const Env = Type.Object({
   SYNCTRAIL_TRUST_PROXY: Type.Boolean({ default: false }),
   SYNCTRAIL_IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 72 }),
   SYNCTRAIL_SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 10 * 60 * 1000, default: 10 * 1000 }),
+  SYNCTRAIL_EXPORT_MAX_ROWS: Type.Optional(Type.Integer({ minimum: 1 })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -50,6 +51,8 @@ export interface Config {
   idempotencyTtlMs: number;
   /** After SIGTERM/SIGINT, how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
+  /** Most rows one export may hold; no cap when undefined. */
+  exportMaxRows: number | undefined;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
 }
 
@@ -90,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.SYNCTRAIL_TRUST_PROXY,
     idempotencyTtlMs: e.SYNCTRAIL_IDEMPOTENCY_TTL_HOURS * 3600 * 1000,
     shutdownGraceMs: e.SYNCTRAIL_SHUTDOWN_GRACE_MS,
+    exportMaxRows: e.SYNCTRAIL_EXPORT_MAX_ROWS,
     logLevel: e.LOG_LEVEL,
   };
 }

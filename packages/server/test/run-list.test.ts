@@ -139,6 +139,21 @@ for (const kind of ENGINES) {
       expect(userRuns.items).toHaveLength(10);
     });
 
+    it('takes enum filters in any case and by their labels', async () => {
+      for (const [code, lenient] of [
+        ['status=ERROR', 'status=error'],
+        ['status=ERROR,WARNING', 'status=Error,%20warning'],
+        ['progress=FINISHED', 'progress=Finished'],
+        ['trigger=FULL_SYNC_MANUAL', 'trigger=full%20sync%20manual'],
+      ]) {
+        const exact = await readAllPages<RunItem>(t.api, `/api/v1/runs?${code}`);
+        expect(exact.items.length, code).toBeGreaterThan(0);
+        expect((await readAllPages<RunItem>(t.api, `/api/v1/runs?${lenient}`)).items, lenient).toEqual(
+          exact.items,
+        );
+      }
+    });
+
     it.each([
       ['status=BROKEN', 'OK, INFO, WARNING, ERROR'],
       ['progress=DONE', 'PENDING, RUNNING, ABORTION_PENDING, ABORTED, FINISHED'],

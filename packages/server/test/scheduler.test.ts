@@ -37,8 +37,12 @@ for (const kind of ENGINES) {
           `/api/v1/runs?integrationId=${integrationId}&trigger=FULL_SYNC_JOB&sort=asc`,
         )
       ).items;
-    // Today's 03:00 UTC slot lies in the past (or is now): the schedule starts at the next one.
-    const nextSlot = () => new Date(Math.floor(Date.now() / DAY) * DAY + DAY + 3 * 60 * 60 * 1000);
+    // The first 03:00 UTC slot after now, where the schedule of an integration created now starts
+    // (today's when the suite runs between midnight and 03:00 UTC, tomorrow's otherwise).
+    const nextSlot = () => {
+      const today = Math.floor(Date.now() / DAY) * DAY + 3 * 60 * 60 * 1000;
+      return new Date(today > Date.now() ? today : today + DAY);
+    };
 
     it('queues one FULL_SYNC_JOB per slot of an active integration, by the schedule', async () => {
       const { integration } = await seedBasics(t.api);

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
 import { ListFilter, PageQuery } from './pagination.js';
+import { ExportQuery } from './exports.js';
 
 /**
  * Every administrative act the audit log records. New acts are added here (and only here), so that
@@ -67,6 +68,7 @@ export type AuditEvent = Static<typeof AuditEvent>;
 export const AuditListQuery = Type.Object(
   {
     ...PageQuery,
+    ...ExportQuery,
     actor: ListFilter('Actors, comma-separated (exact), e.g. `account:<id>`.'),
     action: ListFilter('Actions, comma-separated, e.g. `run.cancel,run.trigger`.'),
     organizationId: ListFilter('Organization ids, comma-separated.'),

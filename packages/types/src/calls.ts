@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Count, Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
 import { CALL_ACTION, CALL_DIRECTION } from './enums.js';
 import { ListFilter, PageQuery } from './pagination.js';
+import { ExportQuery } from './exports.js';
 
 export const HttpMessage = Type.Object(
   {
@@ -87,6 +88,7 @@ export type CallBatchResult = Static<typeof CallBatchResult>;
 export const CallListQuery = Type.Object(
   {
     ...PageQuery,
+    ...ExportQuery,
     organizationId: ListFilter('Organization ids, comma-separated.'),
     runId: ListFilter('Run ids, comma-separated.'),
     app: ListFilter('Application on either side, comma-separated.'),
@@ -97,7 +99,10 @@ export const CallListQuery = Type.Object(
     ),
     requestType: ListFilter('Request types, comma-separated.'),
     login: Type.Optional(
-      Type.String({ maxLength: 320, description: 'Email or login id (exact, case-insensitive).' }),
+      Type.String({
+        maxLength: 320,
+        description: 'Email or login id: matches anywhere in it, case-insensitive.',
+      }),
     ),
     direction: ListFilter('OUTGOING and/or INCOMING.'),
     statusCode: ListFilter('Status codes or classes (`500`, `4xx`), comma-separated.'),

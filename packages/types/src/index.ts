@@ -11,3 +11,4 @@ export * from './run-control.js';
 export * from './auth.js';
 export * from './audit.js';
 export * from './masking.js';
+export * from './exports.js';

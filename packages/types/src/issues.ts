@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
 import { ISSUE_STATE } from './enums.js';
 import { ListFilter, PageQuery } from './pagination.js';
+import { ExportQuery } from './exports.js';
 
 /** An object of a sync user that could not be synced. */
 export const Issue = Type.Object(
@@ -32,6 +33,7 @@ export type Issue = Static<typeof Issue>;
 export const IssueListQuery = Type.Object(
   {
     ...PageQuery,
+    ...ExportQuery,
     state: ListFilter('OPEN and/or RESOLVED.'),
     errorCode: ListFilter('0, 1, 2, 3; comma-separated.'),
     objectType: ListFilter('Object types, comma-separated.'),

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
 import { INTEGRATION_STATUS } from './enums.js';
 import { ListFilter, PageQuery } from './pagination.js';
+import { ExportQuery } from './exports.js';
 
 const Slug = Type.String({
   pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$',
@@ -42,6 +43,7 @@ export type OrganizationPatch = Static<typeof OrganizationPatch>;
 export const OrganizationListQuery = Type.Object(
   {
     ...PageQuery,
+    ...ExportQuery,
     q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in name and slug.' })),
     syncEnabled: Type.Optional(Type.Boolean()),
   },
@@ -107,6 +109,7 @@ export type IntegrationPatch = Static<typeof IntegrationPatch>;
 export const IntegrationListQuery = Type.Object(
   {
     ...PageQuery,
+    ...ExportQuery,
     type: ListFilter('Integration types, comma-separated.'),
     status: ListFilter('ACTIVE and/or INACTIVE.'),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in name.' })),
@@ -155,6 +158,7 @@ export type SyncUserPatch = Static<typeof SyncUserPatch>;
 export const SyncUserListQuery = Type.Object(
   {
     ...PageQuery,
+    ...ExportQuery,
     q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in name, email and external id.' })),
     syncEnabled: Type.Optional(Type.Boolean()),
   },

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Count, Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
 import { ACTION_KIND, RUN_PROGRESS, SYNC_STATUS, TRIGGER_PATTERN } from './enums.js';
 import { ListFilter, PageQuery } from './pagination.js';
+import { ExportQuery } from './exports.js';
 
 export const Trigger = Type.String({
   pattern: TRIGGER_PATTERN,
@@ -198,12 +199,16 @@ const RunFilters = {
   to: Type.Optional(Timestamp),
 };
 
-export const RunListQuery = Type.Object({ ...PageQuery, ...RunFilters }, { additionalProperties: false });
+export const RunListQuery = Type.Object(
+  { ...PageQuery, ...ExportQuery, ...RunFilters },
+  { additionalProperties: false },
+);
 export type RunListQuery = Static<typeof RunListQuery>;
 
 export const ActionListQuery = Type.Object(
   {
     ...PageQuery,
+    ...ExportQuery,
     status: ListFilter('OK, INFO, WARNING, ERROR; comma-separated.'),
     action: ListFilter('CREATE, UPDATE, DELETE, NONE; comma-separated.'),
     objectType: ListFilter('Object types, comma-separated.'),

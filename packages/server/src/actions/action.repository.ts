@@ -98,12 +98,28 @@ export class ActionRepository {
     filters: ActionListFilters,
     page: { limit: number; cursor?: string | undefined; sort: SortOrder },
   ): Promise<Page<Action>> {
+    let qb = this.filtered(runId, filters, page.sort).limit(page.limit + 1);
+    if (page.cursor) {
+      const seq = Number(decodeCursor(page.cursor, { key: 'seq', id: 'seq' }).key);
+      qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', seq);
+    }
+    const items = (await qb.execute()).map(toAction);
+    return toPage(items, page.limit, (a) => ({ key: a.seq, id: a.seq }));
+  }
+
+  /** Every action the list would show, in batches, through one cursor (exports). */
+  async *stream(runId: string, filters: ActionListFilters, sort: SortOrder, batchSize: number) {
+    for await (const rows of this.engine.stream(this.filtered(runId, filters, sort), batchSize)) {
+      yield rows.map(toAction);
+    }
+  }
+
+  private filtered(runId: string, filters: ActionListFilters, sort: SortOrder) {
     let qb = this.engine.db
       .selectFrom('actions')
       .selectAll()
       .where('run_id', '=', runId)
-      .orderBy('seq', page.sort)
-      .limit(page.limit + 1);
+      .orderBy('seq', sort);
     if (filters.statuses) qb = qb.where('status', 'in', filters.statuses);
     if (filters.actions) qb = qb.where('action', 'in', filters.actions);
     if (filters.objectTypes) qb = qb.where('object_type', 'in', filters.objectTypes);
@@ -117,11 +133,6 @@ export class ActionRepository {
         ),
       );
     }
-    if (page.cursor) {
-      const seq = Number(decodeCursor(page.cursor, { key: 'seq', id: 'seq' }).key);
-      qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', seq);
-    }
-    const items = (await qb.execute()).map(toAction);
-    return toPage(items, page.limit, (a) => ({ key: a.seq, id: a.seq }));
+    return qb;
   }
 }

@@ -3,6 +3,7 @@ import { AuditEvent, AuditListQuery, Page } from '@synctrail/types';
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
 import { READ_ERRORS } from '../http/route-schemas.js';
+import { listOrExport } from '../exports/export-request.js';
 
 /** The audit log (read-only: events are appended by the services, never through the API). */
 export function auditRoutes(app: App, s: Services) {
@@ -18,9 +19,15 @@ export function auditRoutes(app: App, s: Services) {
           "sees that organization's; viewers and ingest or read keys get 403. Filters take several values, " +
           'comma-separated; `from` is inclusive, `to` exclusive.',
         querystring: AuditListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: Page(Type.Ref(AuditEvent)), ...READ_ERRORS },
       },
     },
-    (req) => s.audit.list(req.access, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'audit',
+        schema: AuditEvent,
+        page: (paging) => s.audit.list(req.access, { ...req.query, ...paging }),
+      }),
   );
 }

@@ -5,6 +5,7 @@ import type { CallsTable } from '../storage/database.js';
 import { fromJson, toIso } from '../storage/row-values.js';
 import { afterPosition, inOrganizations } from '../storage/query-helpers.js';
 import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
+import { containsPattern } from '../shared/filters.js';
 import type { StoredMessage } from './call-payload.js';
 import type { StatusRange } from './call-filters.js';
 
@@ -42,6 +43,12 @@ export interface CallListFilters {
   statusCodes?: StatusRange[] | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+}
+
+export interface CallPaging {
+  limit: number;
+  cursor?: string | undefined;
+  sort: SortOrder;
 }
 
 const COLUMNS = [
@@ -168,17 +175,45 @@ export class CallRepository {
   }
 
   /** Calls without their payloads, newest first by default, keyset-paged on `(at, id)`. */
-  async list(
+  async list(filters: CallListFilters, page: CallPaging): Promise<Page<CallSummary>> {
+    const items = (await this.filtered(filters, page, SUMMARY_COLUMNS).execute()).map(toSummary);
+    return toPage(items, page.limit, (c) => ({ key: Date.parse(c.at), id: c.id }));
+  }
+
+  /** The same list with the request and response payloads (for exports). */
+  async listWithPayloads(filters: CallListFilters, page: CallPaging): Promise<Page<Call>> {
+    const rows = await this.filtered(filters, page, COLUMNS).execute();
+    const items = rows.map((row) => toCall(row as Selectable<CallsTable>));
+    return toPage(items, page.limit, (c) => ({ key: Date.parse(c.at), id: c.id }));
+  }
+
+  /** Every call the list would show, with payloads, in batches, through one cursor (exports). */
+  async *stream(filters: CallListFilters, sort: SortOrder, batchSize: number): AsyncGenerator<Call[]> {
+    const qb = this.filtered(filters, { limit: 0, sort }, COLUMNS, false);
+    for await (const rows of this.engine.stream(qb, batchSize)) {
+      yield rows.map((row) => toCall(row as Selectable<CallsTable>));
+    }
+  }
+
+  /** The same without payloads (the connector log as a PDF). */
+  async *streamSummaries(filters: CallListFilters, sort: SortOrder, batchSize: number) {
+    const qb = this.filtered(filters, { limit: 0, sort }, SUMMARY_COLUMNS, false);
+    for await (const rows of this.engine.stream(qb, batchSize)) yield rows.map(toSummary);
+  }
+
+  private filtered(
     filters: CallListFilters,
-    page: { limit: number; cursor?: string | undefined; sort: SortOrder },
-  ): Promise<Page<CallSummary>> {
+    page: CallPaging,
+    columns: readonly (keyof CallsTable)[],
+    paged = true,
+  ) {
     let qb = this.engine.db
       .selectFrom('calls')
-      .select(SUMMARY_COLUMNS)
+      .select(columns)
       .where(inOrganizations('organization_id', filters.organizations))
       .orderBy('at', page.sort)
-      .orderBy('id', page.sort)
-      .limit(page.limit + 1);
+      .orderBy('id', page.sort);
+    if (paged) qb = qb.limit(page.limit + 1);
     if (filters.runIds) qb = qb.where('run_id', 'in', filters.runIds);
     const apps = filters.apps;
     if (apps) qb = qb.where((eb) => eb.or([eb('app_from', 'in', apps), eb('app_to', 'in', apps)]));
@@ -186,8 +221,12 @@ export class CallRepository {
     if (filters.appsTo) qb = qb.where('app_to', 'in', filters.appsTo);
     if (filters.actions) qb = qb.where('action', 'in', filters.actions);
     if (filters.requestTypes) qb = qb.where('request_type', 'in', filters.requestTypes);
-    // Both sides through the engine's own lower(), so an engine compares consistently with itself.
-    if (filters.login !== undefined) qb = qb.where(sql<boolean>`lower(login) = lower(${filters.login})`);
+    // Anywhere in the login, both sides through the engine's own lower() (so an engine compares
+    // consistently with itself), LIKE's wildcards in the filter escaped.
+    if (filters.login !== undefined) {
+      const pattern = containsPattern(filters.login);
+      qb = qb.where(sql<boolean>`lower(login) like lower(${pattern}) escape '\\'`);
+    }
     if (filters.directions) qb = qb.where('direction', 'in', filters.directions);
     const ranges = filters.statusCodes;
     if (ranges) {
@@ -201,7 +240,6 @@ export class CallRepository {
       const position = decodeCursor(page.cursor, TIME_UUID);
       qb = qb.where((eb) => afterPosition(eb, 'at', 'id', position, page.sort, true));
     }
-    const items = (await qb.execute()).map(toSummary);
-    return toPage(items, page.limit, (c) => ({ key: Date.parse(c.at), id: c.id }));
+    return qb;
   }
 }

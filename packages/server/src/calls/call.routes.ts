@@ -5,6 +5,8 @@ import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
 import { recordAudit } from '../audit/audit-request.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
+import { exportFormat, listOrExport, sendCsvExport } from '../exports/export-request.js';
+import { sendCallsPdf } from '../exports/pdf-request.js';
 
 export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
   app.post(
@@ -37,12 +39,30 @@ export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
         tags: ['calls'],
         summary: 'List API calls',
         description:
-          'Newest first by default, without payloads. Filters take several values, comma-separated.',
+          'Newest first by default, without payloads. Filters take several values, comma-separated. ' +
+          '`format=csv` (or `Accept: text/csv`) streams every matching call as CSV, with request and response ' +
+          '(bodies for those with payload access); `format=pdf` streams the connector log as a PDF.',
+        produces: ['application/json', 'text/csv', 'application/pdf'],
         querystring: CallListQuery,
         response: { 200: Page(Type.Ref(CallSummary)), ...READ_ERRORS },
       },
     },
-    (req) => s.calls.list(req.access, req.query),
+    async (req, reply) =>
+      exportFormat(req) === 'pdf'
+        ? ((await sendCallsPdf(s, req, reply, req.query)) as never)
+        : exportFormat(req) === 'csv'
+          ? // With payloads: bodies for those who may see them, as on GET /calls/{id}.
+            ((await sendCsvExport(s, req, reply, {
+              list: 'calls',
+              schema: Call,
+              page: (paging) => s.calls.listWithPayloads(req.access, { ...req.query, ...paging }),
+              stream: (batchSize) => s.calls.streamWithPayloads(req.access, req.query, batchSize),
+            })) as never)
+          : listOrExport(s, req, reply, {
+              list: 'calls',
+              schema: CallSummary,
+              page: (paging) => s.calls.list(req.access, { ...req.query, ...paging }),
+            }),
   );
 
   app.get(

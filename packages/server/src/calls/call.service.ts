@@ -17,6 +17,7 @@ import { toJson } from '../storage/row-values.js';
 import { CallRepository, type CallListFilters, type CallRecord } from './call.repository.js';
 import { maskUrl, storable, storableOrNull, toStoredMessage } from './call-payload.js';
 import { parseStatusCodes } from './call-filters.js';
+import { canonicalCodes } from '../shared/enum-aliases.js';
 import type { Masker } from '../masking/masker.js';
 import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
 
@@ -78,6 +79,51 @@ export class CallService {
   }
 
   async list(access: Access, query: CallListQuery): Promise<Page<CallSummary>> {
+    return this.repository.list(this.filtersOf(access, query), this.pagingOf(query));
+  }
+
+  /**
+   * The list with payloads, for exports: bodies only where the caller may see payloads (a viewer's
+   * export has headers but no bodies, as its call detail does).
+   */
+  async listWithPayloads(access: Access, query: CallListQuery): Promise<Page<Call>> {
+    const page = await this.repository.listWithPayloads(this.filtersOf(access, query), this.pagingOf(query));
+    return { ...page, items: page.items.map((call) => this.withVisibleBodies(access, call)) };
+  }
+
+  /** Every call the list would show, with payloads as `listWithPayloads` shows them, in batches. */
+  async streamWithPayloads(
+    access: Access,
+    query: CallListQuery,
+    batchSize: number,
+  ): Promise<AsyncGenerator<Call[]>> {
+    const filters = this.filtersOf(access, query);
+    const batches = this.repository.stream(filters, query.sort ?? 'desc', batchSize);
+    const visible = (call: Call) => this.withVisibleBodies(access, call);
+    return (async function* () {
+      for await (const batch of batches) yield batch.map(visible);
+    })();
+  }
+
+  /** Every call the list would show, without payloads, in batches (the connector log as a PDF). */
+  async streamSummaries(
+    access: Access,
+    query: CallListQuery,
+    batchSize: number,
+  ): Promise<AsyncGenerator<CallSummary[]>> {
+    return this.repository.streamSummaries(this.filtersOf(access, query), query.sort ?? 'desc', batchSize);
+  }
+
+  private pagingOf(query: CallListQuery) {
+    return { limit: query.limit ?? 50, cursor: query.cursor, sort: query.sort ?? 'desc' };
+  }
+
+  private withVisibleBodies(access: Access, call: Call): Call {
+    if (access.has('payloads', call.organizationId)) return call;
+    return { ...call, request: { ...call.request, body: null }, response: { ...call.response, body: null } };
+  }
+
+  private filtersOf(access: Access, query: CallListQuery): CallListFilters {
     access.require('read');
     const range = parseRange(query.from, query.to);
     const login = query.login?.trim();
@@ -90,7 +136,7 @@ export class CallService {
       actions: parseList('action', query.action, CALL_ACTION),
       requestTypes: parsePatternList(
         'requestType',
-        query.requestType,
+        canonicalCodes(query.requestType),
         REQUEST_TYPE,
         'expected upper-case identifiers such as AUTHENTICATION_APPLICATIONS or LOGOUT_CONNECTIONS',
       ),
@@ -100,11 +146,7 @@ export class CallService {
       from: range.from,
       to: range.to,
     };
-    return this.repository.list(filters, {
-      limit: query.limit ?? 50,
-      cursor: query.cursor,
-      sort: query.sort ?? 'desc',
-    });
+    return filters;
   }
 
   /** One call with its request and response; their bodies only for those who may see payloads. */
@@ -112,8 +154,7 @@ export class CallService {
     const call = isUuid(id) ? await this.repository.findById(id) : undefined;
     if (!call || !access.canSee(call.organizationId)) throw notFound('call_not_found', 'Call', id);
     access.require('read', call.organizationId);
-    if (access.has('payloads', call.organizationId)) return call;
-    return { ...call, request: { ...call.request, body: null }, response: { ...call.response, body: null } };
+    return this.withVisibleBodies(access, call);
   }
 
   /** An organization's credential implies its organization; an operator (or a multi-organization account) names it. */

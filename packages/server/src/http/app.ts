@@ -43,6 +43,7 @@ import { memberRoutes } from '../accounts/member.routes.js';
 import { apiKeyRoutes } from '../api-keys/api-key.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { maskingRuleRoutes } from '../masking/masking-rule.routes.js';
+import { bundleRoutes } from '../bundles/bundle.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
@@ -195,6 +196,7 @@ export async function buildApp(
   apiKeyRoutes(app, services);
   auditRoutes(app, services);
   maskingRuleRoutes(app, services);
+  bundleRoutes(app, services);
 
   const jobs = new BackgroundJobs(
     services.scheduler,

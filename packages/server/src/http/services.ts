@@ -15,6 +15,7 @@ import { HousekeepingService } from '../housekeeping/housekeeping.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CallService } from '../calls/call.service.js';
 import { MaskingRuleService } from '../masking/masking-rule.service.js';
+import { BundleService } from '../bundles/bundle.service.js';
 
 /** Every service, wired once per app. */
 export function createServices(engine: Engine, config: Config) {
@@ -30,6 +31,7 @@ export function createServices(engine: Engine, config: Config) {
   const runControl = new RunControlService(engine, runs, integrations, users, {
     staleRunTimeoutMs: config.staleRunTimeoutMs,
   });
+  const bundles = new BundleService(runs, artifacts, calls, users, organizations);
   const scheduler = new Scheduler(engine, integrations, runControl);
   const accounts = new AccountService(engine, organizations, config.sessionTtlMs);
   const apiKeys = new ApiKeyService(engine, organizations);
@@ -53,6 +55,7 @@ export function createServices(engine: Engine, config: Config) {
     apiKeys,
     housekeeping,
     calls,
+    bundles,
     audit: new AuditService(engine),
     masking,
   };

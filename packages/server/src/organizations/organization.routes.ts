@@ -21,6 +21,7 @@ import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
 import { audited, changedFields, recordAudit } from '../audit/audit-request.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
+import { listOrExport } from '../exports/export-request.js';
 
 const OrganizationRef = Type.Ref(Organization);
 const IntegrationRef = Type.Ref(Integration);
@@ -35,10 +36,16 @@ export function organizationRoutes(app: App, s: Services) {
         tags: ['organizations'],
         summary: 'List organizations',
         querystring: OrganizationListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: Page(OrganizationRef), ...READ_ERRORS },
       },
     },
-    (req) => s.organizations.list(req.access, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'organizations',
+        schema: Organization,
+        page: (paging) => s.organizations.list(req.access, { ...req.query, ...paging }),
+      }),
   );
   app.post(
     '/api/v1/organizations',
@@ -107,10 +114,17 @@ export function organizationRoutes(app: App, s: Services) {
         summary: "List an organization's integrations",
         params: IdParams,
         querystring: IntegrationListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: Page(IntegrationRef), ...READ_ERRORS },
       },
     },
-    (req) => s.integrations.list(req.access, req.params.id, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'integrations',
+        schema: Integration,
+        organizationId: req.params.id,
+        page: (paging) => s.integrations.list(req.access, req.params.id, { ...req.query, ...paging }),
+      }),
   );
   app.post(
     '/api/v1/organizations/:id/integrations',
@@ -181,10 +195,17 @@ export function organizationRoutes(app: App, s: Services) {
         summary: "List an organization's sync users",
         params: IdParams,
         querystring: SyncUserListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: Page(SyncUserRef), ...READ_ERRORS },
       },
     },
-    (req) => s.users.list(req.access, req.params.id, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'users',
+        schema: SyncUser,
+        organizationId: req.params.id,
+        page: (paging) => s.users.list(req.access, req.params.id, { ...req.query, ...paging }),
+      }),
   );
   app.post(
     '/api/v1/organizations/:id/users',
@@ -248,9 +269,16 @@ export function organizationRoutes(app: App, s: Services) {
         summary: "A sync user's issues",
         params: IdParams,
         querystring: IssueListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: Page(Type.Ref(Issue)), ...READ_ERRORS },
       },
     },
-    (req) => s.issues.listForUser(req.access, req.params.id, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'user-issues',
+        schema: Issue,
+        target: `user:${req.params.id}`,
+        page: (paging) => s.issues.listForUser(req.access, req.params.id, { ...req.query, ...paging }),
+      }),
   );
 }

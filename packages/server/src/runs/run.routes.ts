@@ -15,8 +15,12 @@ import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
+import { listOrExport } from '../exports/export-request.js';
+import { sendRunReport } from '../exports/pdf-request.js';
+import type { Readable } from 'node:stream';
 
 const RunRef = Type.Ref(Run);
+const PdfContent = Type.Unsafe<Readable>({ type: 'string', format: 'binary', description: 'A PDF.' });
 const RunPage = Page(RunRef);
 
 export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
@@ -28,10 +32,16 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         summary: 'List sync runs',
         description: 'Newest first by default. Filters take several values, comma-separated.',
         querystring: RunListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: RunPage, ...READ_ERRORS },
       },
     },
-    (req) => s.runs.list(req.access, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'runs',
+        schema: Run,
+        page: (paging) => s.runs.list(req.access, { ...req.query, ...paging }),
+      }),
   );
 
   app.get(
@@ -45,6 +55,23 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
       },
     },
     (req) => s.runs.get(req.access, req.params.id, 'read'),
+  );
+
+  app.get(
+    '/api/v1/runs/:id/report.pdf',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'A run report as PDF',
+        description:
+          'The run, its counters, error source, category and exception, and every action; paginated, streamed ' +
+          'as it is drawn. Audited as `export.pdf`.',
+        params: IdParams,
+        produces: ['application/pdf'],
+        response: { 200: PdfContent, ...READ_ERRORS },
+      },
+    },
+    async (req, reply) => sendRunReport(s, req, reply, req.params.id),
   );
 
   app.post(
@@ -112,10 +139,18 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         description: 'In the order they were reported (oldest first by default).',
         params: IdParams,
         querystring: ActionListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: Page(Type.Ref(Action)), ...READ_ERRORS },
       },
     },
-    (req) => s.runs.listActions(req.access, req.params.id, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: `run-${req.params.id}-actions`,
+        schema: Action,
+        target: `run:${req.params.id}`,
+        page: (paging) => s.runs.listActions(req.access, req.params.id, { ...req.query, ...paging }),
+        stream: (batchSize) => s.runs.streamActions(req.access, req.params.id, req.query, batchSize),
+      }),
   );
 
   app.post(
@@ -140,10 +175,18 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         summary: "Statistics: all sessions of an organization's users",
         params: IdParams,
         querystring: RunListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: RunPage, ...READ_ERRORS },
       },
     },
-    (req) => s.runs.listForOrganization(req.access, req.params.id, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'organization-runs',
+        schema: Run,
+        organizationId: req.params.id,
+        target: `organization:${req.params.id}`,
+        page: (paging) => s.runs.listForOrganization(req.access, req.params.id, { ...req.query, ...paging }),
+      }),
   );
 
   app.get(
@@ -154,9 +197,16 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         summary: "A sync user's sessions",
         params: IdParams,
         querystring: RunListQuery,
+        produces: ['application/json', 'text/csv'],
         response: { 200: RunPage, ...READ_ERRORS },
       },
     },
-    (req) => s.runs.listForUser(req.access, req.params.id, req.query),
+    (req, reply) =>
+      listOrExport(s, req, reply, {
+        list: 'user-runs',
+        schema: Run,
+        target: `user:${req.params.id}`,
+        page: (paging) => s.runs.listForUser(req.access, req.params.id, { ...req.query, ...paging }),
+      }),
   );
 }

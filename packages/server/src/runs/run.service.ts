@@ -29,6 +29,7 @@ import type { IssueService } from '../issues/issue.service.js';
 import type { UserService } from '../users/user.service.js';
 import { RunRepository, type RunChanges, type RunListFilters } from './run.repository.js';
 import { allowedMoves, canMove, isFinal, tally } from './run-rules.js';
+import { canonicalCodes } from '../shared/enum-aliases.js';
 
 const TRIGGER = new RegExp(TRIGGER_PATTERN);
 
@@ -49,6 +50,15 @@ function toRecord(input: ActionInput, seq: number, now: Date, masker: Masker): A
     message: input.message === undefined || input.message === null ? null : masker.body(input.message),
     details: toJsonOrNull(input.details === undefined ? undefined : masker.json(input.details)),
     errorCode: input.errorCode ?? null,
+  };
+}
+
+function actionFilters(query: ActionListQuery) {
+  return {
+    statuses: parseList('status', query.status, SYNC_STATUS),
+    actions: parseList('action', query.action, ACTION_KIND),
+    objectTypes: parseList('objectType', query.objectType),
+    q: query.q,
   };
 }
 
@@ -95,7 +105,7 @@ export class RunService {
       names: parseList('name', query.name),
       triggers: parsePatternList(
         'trigger',
-        query.trigger,
+        canonicalCodes(query.trigger),
         TRIGGER,
         'expected FULL_SYNC_JOB, FULL_SYNC_MANUAL or <SYSTEM>_CHANGES',
       ),
@@ -283,15 +293,24 @@ export class RunService {
 
   async listActions(access: Access, runId: string, query: ActionListQuery): Promise<Page<Action>> {
     await this.get(access, runId, 'read');
-    return this.actions.list(
-      runId,
-      {
-        statuses: parseList('status', query.status, SYNC_STATUS),
-        actions: parseList('action', query.action, ACTION_KIND),
-        objectTypes: parseList('objectType', query.objectType),
-        q: query.q,
-      },
-      { limit: query.limit ?? 50, cursor: query.cursor, sort: query.sort ?? 'asc' },
-    );
+    return this.actions.list(runId, actionFilters(query), {
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+      sort: query.sort ?? 'asc',
+    });
+  }
+
+  /**
+   * Every action the list would show, in batches (exports). Access and filters are checked now, so
+   * that a refusal comes before the first row.
+   */
+  async streamActions(
+    access: Access,
+    runId: string,
+    query: ActionListQuery,
+    batchSize: number,
+  ): Promise<AsyncGenerator<Action[]>> {
+    await this.get(access, runId, 'read');
+    return this.actions.stream(runId, actionFilters(query), query.sort ?? 'asc', batchSize);
   }
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../http/errors.js';
+import { matchEnum } from './enum-aliases.js';
 
 /** Parses a comma-separated filter; checks each value against `allowed` when given. */
 export function parseList(
@@ -17,7 +18,7 @@ export function parseList(
   ];
   if (values.length === 0) return undefined;
   if (allowed) {
-    const bad = values.filter((v) => !allowed.includes(v));
+    const bad = values.filter((v) => matchEnum(v, allowed) === undefined);
     if (bad.length > 0) {
       throw new AppError(
         'invalid_filter',
@@ -25,6 +26,7 @@ export function parseList(
         { filter: name, invalid: bad, allowed },
       );
     }
+    return [...new Set(values.map((v) => matchEnum(v, allowed)!))];
   }
   return values;
 }

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Compilable, Kysely, SelectQueryBuilder } from 'kysely';
 import type { Database } from './database.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
@@ -41,6 +41,14 @@ export interface Engine {
    * concurrent callers take different rows). A no-op on SQLite, whose writers are serialized.
    */
   lockRows<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, mode: 'wait' | 'skip'): QB;
+  /**
+   * Reads the rows of a query in batches of `batchSize` without holding them all: a server-side
+   * cursor on PostgreSQL, statement iteration on a read connection of its own on SQLite (so that
+   * writers are not blocked while a slow client reads). Rows come back as the engine returns them
+   * (see `row-values.ts`). Ending the iteration early (`return()`) closes the cursor and frees its
+   * connection. Never inside `transaction()`.
+   */
+  stream<R>(query: Compilable<R>, batchSize: number): AsyncGenerator<R[]>;
   /** Whether the engine answers a trivial query (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

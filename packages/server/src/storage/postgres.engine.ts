@@ -2,8 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import { from as copyFrom } from 'pg-copy-streams';
-import { Kysely, PostgresDialect, type PostgresPool, type SelectQueryBuilder } from 'kysely';
+import { Kysely, PostgresDialect, type Compilable, type PostgresPool, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './database.js';
 import type { BulkTable, ColumnTypes, Engine } from './engine.js';
 
@@ -99,6 +100,27 @@ export class PostgresEngine implements Engine {
   lockRows<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, mode: 'wait' | 'skip'): QB {
     const locked = qb.forUpdate();
     return (mode === 'skip' ? locked.skipLocked() : locked) as QB;
+  }
+
+  async *stream<R>(query: Compilable<R>, batchSize: number): AsyncGenerator<R[]> {
+    const { sql, parameters } = query.compile();
+    const client = await this.pool.connect();
+    const cursor = client.query(new Cursor<R>(sql, [...parameters]));
+    let failed: Error | undefined;
+    try {
+      for (;;) {
+        const rows = await cursor.read(batchSize);
+        if (rows.length === 0) return;
+        yield rows;
+      }
+    } catch (error) {
+      failed = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      // Closing an open cursor ends its portal; a failed one leaves the client in doubt: drop it.
+      await cursor.close().catch((error: unknown) => (failed ??= error as Error));
+      client.release(failed);
+    }
   }
 
   async ping(): Promise<boolean> {

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely,
   SqliteDialect,
+  type Compilable,
   type SelectQueryBuilder,
   type SqliteDatabase,
   type SqliteStatement,
@@ -56,11 +57,13 @@ export class SqliteEngine implements Engine {
     serial: 'integer',
   };
   readonly raw: BetterSqlite3.Database;
+  readonly #file: string;
   readonly #base: Kysely<Database>;
   readonly #tx = new AsyncLocalStorage<Kysely<Database>>();
   readonly #inserts = new Map<string, BetterSqlite3.Statement>();
 
   constructor(options: SqliteEngineOptions) {
+    this.#file = options.file;
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
     this.raw = new BetterSqlite3(options.file);
     this.raw.pragma('journal_mode = WAL');
@@ -107,6 +110,38 @@ export class SqliteEngine implements Engine {
 
   lockRows<QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB {
     return qb;
+  }
+
+  async *stream<R>(query: Compilable<R>, batchSize: number): AsyncGenerator<R[]> {
+    const { sql, parameters } = query.compile();
+    if (this.#file === ':memory:') {
+      // One connection only, which an open statement would keep busy: read it whole (tests' size).
+      const all = this.raw.prepare(sql).all(...bindAll(parameters)) as R[];
+      for (let i = 0; i < all.length; i += batchSize) yield all.slice(i, i + batchSize);
+      return;
+    }
+    // A connection of its own: its read transaction sees one snapshot (WAL) and leaves the main
+    // connection free for writers while the client reads.
+    const connection = new BetterSqlite3(this.#file, { readonly: true, fileMustExist: true });
+    try {
+      connection.pragma('busy_timeout = 5000');
+      const rows = connection.prepare(sql).iterate(...bindAll(parameters)) as IterableIterator<R>;
+      try {
+        let batch: R[] = [];
+        for (const row of rows) {
+          batch.push(row);
+          if (batch.length === batchSize) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length > 0) yield batch;
+      } finally {
+        rows.return?.();
+      }
+    } finally {
+      connection.close();
+    }
   }
 
   async ping(): Promise<boolean> {
