@@ -31,11 +31,11 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { OPERATOR_TOKEN } from '../test/harness.js';
 import { startServerProcess, type ServerProcess } from '../test/server-process.js';
+import { createPgDatabase } from './bench-database.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SMALL = Math.min(100_000, ROWS);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const LOAD_BATCH = 10_000;
 const BUNDLE_MB = Number(process.env.BENCH_BUNDLE_MB ?? 0);
 
@@ -253,25 +253,6 @@ async function must(server: ServerProcess, method: string, path: string, body: u
   const res = await server.call(method, path, body);
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json;
-}
-
-async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `synctrail_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -19,7 +19,6 @@ import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
@@ -28,12 +27,12 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { ActionInput } from '@synctrail/types';
 import { OPERATOR_TOKEN } from '../test/harness.js';
 import { startServerProcess, type ServerProcess } from '../test/server-process.js';
+import { createPgDatabase } from './bench-database.js';
 
 const BATCH = 1_000;
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TARGETS: Record<string, number> = { sqlite: 0.5, postgres: 0.6 };
 
 const ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'NONE'] as const;
@@ -258,25 +257,6 @@ function sqliteBaseline(file: string, runId: string, at: string): number {
   } finally {
     db.close();
   }
-}
-
-async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `synctrail_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
