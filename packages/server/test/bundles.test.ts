@@ -5,15 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import {
-  ENGINES,
-  TEST_PASSWORD,
-  addMembers,
-  cookieOf,
-  seedBasics,
-  startTestApp,
-  type TestContext,
-} from './harness.js';
+import { ENGINES, seedBasics, signInMember, startTestApp, type TestContext } from './harness.js';
 
 /** A log pack as a connector attaches it (name, kind, content). */
 const LOG_FILES: [string, string, string][] = [
@@ -172,14 +164,7 @@ for (const kind of ENGINES) {
 
     it('follows the rules of log-file downloads: viewers get 403, other organizations 404', async () => {
       const email = `bundle-viewer-${basics.org.id}@example.com`;
-      await addMembers(t.api, basics.org.id, [[email, 'VIEWER']]);
-      const session = await t.api(
-        'POST',
-        '/api/v1/session',
-        { email, password: TEST_PASSWORD },
-        { authorization: '' },
-      );
-      const viewer = { authorization: '', cookie: cookieOf(session) };
+      const viewer = await signInMember(t.api, basics.org.id, email, 'VIEWER');
       for (const url of [
         `/api/v1/runs/${runs[0]!.id}/bundle`,
         `/api/v1/users/${basics.user.id}/bundle`,

@@ -6,11 +6,9 @@ import { OPERATOR_TOKEN } from './harness.js';
 import { startServerProcess } from './server-process.js';
 import {
   ENGINES,
-  TEST_PASSWORD,
-  addMembers,
-  cookieOf,
   readAllPages,
   seedBasics,
+  signInMember,
   startTestApp,
   type TestContext,
 } from './harness.js';
@@ -218,14 +216,7 @@ for (const kind of ENGINES) {
       expect(foreign.statusCode).toBe(404);
 
       const email = `viewer-${basics.org.id}@example.com`;
-      await addMembers(t.api, basics.org.id, [[email, 'VIEWER']]);
-      const session = await t.api(
-        'POST',
-        '/api/v1/session',
-        { email, password: TEST_PASSWORD },
-        { authorization: '' },
-      );
-      const viewer = { authorization: '', cookie: cookieOf(session) };
+      const viewer = await signInMember(t.api, basics.org.id, email, 'VIEWER');
       const seen = await t.api('GET', '/api/v1/calls?format=csv', undefined, viewer);
       expect(seen.statusCode).toBe(200);
       const [header, ...rows] = parseCsv(seen.body);

@@ -184,3 +184,25 @@ export async function readAllPages<T>(api: Api, url: string): Promise<{ items: T
   } while (cursor);
   return { items, pages };
 }
+
+/**
+ * Adds a member (with TEST_PASSWORD) and signs in as them: the headers that send their session
+ * cookie instead of the operator token (read-only requests; writes also need the CSRF token).
+ */
+export async function signInMember(
+  api: Api,
+  organizationId: string,
+  email: string,
+  role: 'ADMIN' | 'VIEWER',
+): Promise<{ authorization: string; cookie: string }> {
+  await addMembers(api, organizationId, [[email, role]]);
+  const session = await api(
+    'POST',
+    '/api/v1/session',
+    { email, password: TEST_PASSWORD },
+    { authorization: '' },
+  );
+  if (session.statusCode !== 200)
+    throw new Error(`signing in ${email}: ${session.statusCode} ${session.body}`);
+  return { authorization: '', cookie: cookieOf(session) };
+}

@@ -1,6 +1,6 @@
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMembers, ENGINES, seedBasics, startTestApp, type TestContext } from './harness.js';
+import { ENGINES, seedBasics, signInMember, startTestApp, type TestContext } from './harness.js';
 
 const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -242,18 +242,8 @@ for (const kind of ENGINES) {
 
       it('answers 404 for an organization another member cannot see', async () => {
         const other = await seedBasics(t.api);
-        await addMembers(t.api, basics.org.id, [[`viewer-${kind}@example.com`, 'VIEWER']]);
-        const signIn = await t.api(
-          'POST',
-          '/api/v1/session',
-          { email: `viewer-${kind}@example.com`, password: 'correct horse battery staple' },
-          { authorization: '' },
-        );
-        const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
-        const res = await t.api('GET', `/api/v1/organizations/${other.org.id}/runs`, undefined, {
-          authorization: '',
-          cookie,
-        });
+        const viewer = await signInMember(t.api, basics.org.id, `viewer-${kind}@example.com`, 'VIEWER');
+        const res = await t.api('GET', `/api/v1/organizations/${other.org.id}/runs`, undefined, viewer);
         expectCoded4xx(res, 404, 'organization_not_found');
       });
     });

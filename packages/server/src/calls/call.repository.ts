@@ -180,13 +180,6 @@ export class CallRepository {
     return toPage(items, page.limit, (c) => ({ key: Date.parse(c.at), id: c.id }));
   }
 
-  /** The same list with the request and response payloads (for exports). */
-  async listWithPayloads(filters: CallListFilters, page: CallPaging): Promise<Page<Call>> {
-    const rows = await this.filtered(filters, page, COLUMNS).execute();
-    const items = rows.map((row) => toCall(row as Selectable<CallsTable>));
-    return toPage(items, page.limit, (c) => ({ key: Date.parse(c.at), id: c.id }));
-  }
-
   /** Every call the list would show, with payloads, in batches, through one cursor (exports). */
   async *stream(filters: CallListFilters, sort: SortOrder, batchSize: number): AsyncGenerator<Call[]> {
     const qb = this.filtered(filters, { limit: 0, sort }, COLUMNS, false);

@@ -55,7 +55,6 @@ export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
             ((await sendCsvExport(s, req, reply, {
               list: 'calls',
               schema: Call,
-              page: (paging) => s.calls.listWithPayloads(req.access, { ...req.query, ...paging }),
               stream: (batchSize) => s.calls.streamWithPayloads(req.access, req.query, batchSize),
             })) as never)
           : listOrExport(s, req, reply, {

@@ -83,15 +83,9 @@ export class CallService {
   }
 
   /**
-   * The list with payloads, for exports: bodies only where the caller may see payloads (a viewer's
-   * export has headers but no bodies, as its call detail does).
+   * Every call the list would show, with payloads, in batches (exports): bodies only where the caller
+   * may see payloads (a viewer's export has headers but no bodies, as its call detail does).
    */
-  async listWithPayloads(access: Access, query: CallListQuery): Promise<Page<Call>> {
-    const page = await this.repository.listWithPayloads(this.filtersOf(access, query), this.pagingOf(query));
-    return { ...page, items: page.items.map((call) => this.withVisibleBodies(access, call)) };
-  }
-
-  /** Every call the list would show, with payloads as `listWithPayloads` shows them, in batches. */
   async streamWithPayloads(
     access: Access,
     query: CallListQuery,

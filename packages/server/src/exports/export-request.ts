@@ -110,6 +110,13 @@ export function attachment(reply: FastifyReply, fileName: string, contentType: s
   reply.header('cache-control', 'no-store');
 }
 
+/** A CSV export reads its rows page after page, or through one cursor when it has a `stream`. */
+export type CsvExport<T> = Omit<ListExport<T>, 'page' | 'stream'> &
+  (
+    | { page: ListExport<T>['page']; stream?: ListExport<T>['stream'] }
+    | { stream: NonNullable<ListExport<T>['stream']>; page?: undefined }
+  );
+
 /**
  * Answers a list request with CSV of every row it matches, streamed page by page. Filters and
  * columns are checked before anything is sent (a bad one is a JSON 400); the row count and the
@@ -120,16 +127,13 @@ export async function sendCsvExport<T>(
   s: Services,
   req: FastifyRequest,
   reply: FastifyReply,
-  spec: ListExport<T>,
+  spec: CsvExport<T>,
 ): Promise<FastifyReply> {
   refusePaging(req);
   const query = req.query as ExportQueryLike;
   const columns = pickColumns(columnsOf(spec.schema), query.columns);
-  const source = spec.stream
-    ? await spec.stream(EXPORT_PAGE_SIZE)
-    : allPages(await spec.page({ limit: EXPORT_PAGE_SIZE }), (cursor) =>
-        spec.page({ limit: EXPORT_PAGE_SIZE, cursor }),
-      );
+  // One cursor where the list has one; otherwise page after page.
+  const source = spec.stream ? await spec.stream(EXPORT_PAGE_SIZE) : await pagesOf(spec.page);
   const filters = exportFilters(req);
   const at = new Date();
   let result: ExportTally | undefined;
@@ -161,6 +165,13 @@ export async function sendCsvExport<T>(
   reply.trailer('x-row-count', async () => String(result?.rows ?? ''));
   reply.trailer('x-content-sha256', async () => result?.sha256 ?? '');
   return reply.send(body);
+}
+
+function pagesOf<T>(page: ListExport<T>['page'] | undefined) {
+  if (!page) throw new Error('a CSV export needs a page or a stream');
+  return page({ limit: EXPORT_PAGE_SIZE }).then((first) =>
+    allPages(first, (cursor) => page({ limit: EXPORT_PAGE_SIZE, cursor })),
+  );
 }
 
 /** The one organization an export is about, if any: the credential's only one, or the one filtered on. */
