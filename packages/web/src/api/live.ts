@@ -1,0 +1,142 @@
+import type { Page, Run } from '@synctrail/types';
+import { useQueryClient, type InfiniteData, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { useEffect, useSyncExternalStore } from 'react';
+import { apiUrl } from './client';
+
+/**
+ * Live updates over the server's event stream (`GET /api/v1/events`): a run's progress and counters
+ * change in place wherever the run is shown, and lists learn that something new arrived. The
+ * browser's EventSource reconnects by itself and resumes with `Last-Event-ID`.
+ */
+
+interface CallsEvent {
+  kind: 'calls';
+  organizationId: string;
+  runId: string | null;
+  count: number;
+}
+
+type Listener = () => void;
+
+/** Shared, non-URL state of the live feed: whether it is connected and whether the user paused it. */
+class LiveState {
+  paused = false;
+  connected = false;
+  private listeners = new Set<Listener>();
+  private snapshot = { paused: false, connected: false };
+
+  subscribe = (listener: Listener) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  get = () => this.snapshot;
+
+  set(patch: Partial<{ paused: boolean; connected: boolean }>) {
+    Object.assign(this, patch);
+    this.snapshot = { paused: this.paused, connected: this.connected };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export const liveState = new LiveState();
+
+export function useLive() {
+  return useSyncExternalStore(liveState.subscribe, liveState.get);
+}
+
+/** Refreshes at most once per `ms` per query key, so a busy ingest does not refetch on every batch. */
+class Throttle {
+  private pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  run(key: QueryKey, ms: number, action: () => void) {
+    const id = JSON.stringify(key);
+    if (this.pending.has(id)) return;
+    this.pending.set(
+      id,
+      setTimeout(() => {
+        this.pending.delete(id);
+        action();
+      }, ms),
+    );
+  }
+}
+
+/**
+ * A list whose first page is all that is loaded is simply refetched; one scrolled deeper is kept
+ * as it is (refetching would move the rows under the reader) and the new rows wait for a reload.
+ */
+function refreshHead(client: QueryClient, key: QueryKey) {
+  const data = client.getQueryData<InfiniteData<Page<unknown>>>(key);
+  if (data === undefined || data.pages.length <= 1) void client.invalidateQueries({ queryKey: key, exact: true });
+}
+
+function replaceRun(client: QueryClient, run: Run): boolean {
+  let found = false;
+  for (const [key, data] of client.getQueriesData<InfiniteData<Page<Run>>>({ queryKey: ['runs', 'list'] })) {
+    if (data === undefined) continue;
+    let changed = false;
+    const pages = data.pages.map((page) => ({
+      ...page,
+      items: page.items.map((item) => {
+        if (item.id !== run.id) return item;
+        changed = true;
+        return run;
+      }),
+    }));
+    if (changed) {
+      found = true;
+      client.setQueryData(key, { ...data, pages });
+    }
+  }
+  return found;
+}
+
+function onRun(client: QueryClient, throttle: Throttle, run: Run) {
+  if (client.getQueryData(['run', run.id]) !== undefined) client.setQueryData(['run', run.id], run);
+  const known = replaceRun(client, run);
+  if (!liveState.paused) {
+    if (!known)
+      for (const query of client.getQueryCache().findAll({ queryKey: ['runs', 'list'] }))
+        throttle.run(query.queryKey, 1000, () => refreshHead(client, query.queryKey));
+    for (const query of client.getQueryCache().findAll({ queryKey: ['run', run.id, 'actions'] }))
+      throttle.run(query.queryKey, 1500, () => refreshHead(client, query.queryKey));
+    throttle.run(['runs', 'histogram'], 5000, () => void client.invalidateQueries({ queryKey: ['runs', 'histogram'] }));
+  }
+  throttle.run(['integrations'], 3000, () => void client.invalidateQueries({ queryKey: ['integrations'] }));
+}
+
+function onCalls(client: QueryClient, throttle: Throttle, event: CallsEvent) {
+  if (liveState.paused) return;
+  for (const query of client.getQueryCache().findAll({ queryKey: ['calls', 'list'] }))
+    throttle.run(query.queryKey, 1000, () => refreshHead(client, query.queryKey));
+  if (event.runId !== null)
+    throttle.run(['run', event.runId, 'calls'], 1500, () =>
+      refreshHead(client, ['run', event.runId, 'calls']),
+    );
+}
+
+/** Mounted once in the signed-in layout. */
+export function LiveEvents() {
+  const client = useQueryClient();
+  useEffect(() => {
+    const throttle = new Throttle();
+    const source = new EventSource(apiUrl('/events'), { withCredentials: true });
+    source.onopen = () => liveState.set({ connected: true });
+    source.onerror = () => liveState.set({ connected: false });
+    source.addEventListener('run', (message) => {
+      const data = JSON.parse((message as MessageEvent<string>).data) as { run: Run };
+      onRun(client, throttle, data.run);
+    });
+    source.addEventListener('calls', (message) => {
+      onCalls(client, throttle, JSON.parse((message as MessageEvent<string>).data) as CallsEvent);
+    });
+    // Events were missed (the stream was away longer than the server keeps them): read everything again.
+    source.addEventListener('reset', () => void client.invalidateQueries());
+    return () => {
+      source.close();
+      liveState.set({ connected: false });
+    };
+  }, [client]);
+  return null;
+}
