@@ -16,6 +16,11 @@ export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 export const PG_ADMIN_URL =
   process.env.SYNCTRAIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** Test databases are named `<prefix><random>`; a prefix of one's own keeps parallel checkouts apart. */
+const DB_PREFIX = /^[a-z_][a-z0-9_]{0,30}$/.test(process.env.SYNCTRAIL_TEST_DB_PREFIX ?? '')
+  ? process.env.SYNCTRAIL_TEST_DB_PREFIX!
+  : 'synctrail_test_';
+
 /** Every engine by default; `SYNCTRAIL_TEST_ENGINES=sqlite` narrows it on a machine without PostgreSQL. */
 export const ENGINES: EngineKind[] = (process.env.SYNCTRAIL_TEST_ENGINES ?? 'sqlite,postgres')
   .split(',')
@@ -41,7 +46,7 @@ export async function createTestDatabase(
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const name = `synctrail_test_${randomBytes(6).toString('hex')}`;
+  const name = `${DB_PREFIX}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   try {
     await admin.connect();

@@ -68,6 +68,10 @@ export const Run = Type.Object(
     leaseOwner: Nullable(Type.String({ description: 'The connector instance that leased the run.' })),
     cancelRequestedBy: Nullable(Type.String({ description: 'Who asked the run to stop.' })),
     cancelRequestedAt: Nullable(Timestamp),
+    cancellable: Type.Boolean({
+      description:
+        'Whether `POST /runs/{id}/cancel` would be accepted now: the run is PENDING or RUNNING and its integration can cancel.',
+    }),
   },
   { $id: 'Run' },
 );

@@ -1,6 +1,6 @@
 import type { Run, RunProgress } from '@synctrail/types';
 import type { Engine } from '../storage/engine.js';
-import { toRun } from './run.repository.js';
+import { integrationCancellable, toRun } from './run.repository.js';
 
 const LIVE: RunProgress[] = ['PENDING', 'RUNNING', 'ABORTION_PENDING'];
 const FULL_SYNC = ['FULL_SYNC_JOB', 'FULL_SYNC_MANUAL'];
@@ -33,7 +33,8 @@ export class RunControlRepository {
   async findLiveFullSync(integrationId: string, userId: string | null): Promise<Run | undefined> {
     let qb = this.engine.db
       .selectFrom('runs')
-      .selectAll()
+      .selectAll('runs')
+      .select(integrationCancellable)
       .where('integration_id', '=', integrationId)
       .where('progress', 'in', LIVE)
       .where('trigger', 'in', FULL_SYNC);
@@ -45,7 +46,8 @@ export class RunControlRepository {
   async findPendingWithTrigger(integrationId: string, trigger: string, userId: string | null) {
     let qb = this.engine.db
       .selectFrom('runs')
-      .selectAll()
+      .selectAll('runs')
+      .select(integrationCancellable)
       .where('integration_id', '=', integrationId)
       .where('progress', '=', 'PENDING')
       .where('trigger', '=', trigger);
@@ -79,6 +81,7 @@ export class RunControlRepository {
       .where('id', '=', candidate.id)
       .where('progress', '=', 'PENDING')
       .returningAll()
+      .returning(integrationCancellable)
       .executeTakeFirst();
     return row && toRun(row);
   }
@@ -87,7 +90,8 @@ export class RunControlRepository {
   async findStale(before: Date, limit: number): Promise<Run[]> {
     const rows = await this.engine.db
       .selectFrom('runs')
-      .selectAll()
+      .selectAll('runs')
+      .select(integrationCancellable)
       .where('progress', 'in', ['RUNNING', 'ABORTION_PENDING'])
       .where((eb) => eb(eb.fn.coalesce('last_heartbeat_at', 'started_at', 'requested_at'), '<', before))
       .orderBy('requested_at')
@@ -119,6 +123,7 @@ export class RunControlRepository {
       .where('progress', '=', run.progress)
       .where((eb) => eb(eb.fn.coalesce('last_heartbeat_at', 'started_at', 'requested_at'), '<', before))
       .returningAll()
+      .returning(integrationCancellable)
       .executeTakeFirst();
     return row && toRun(row);
   }

@@ -1,12 +1,34 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { Page, Run, RunProgress, SortOrder, SyncStatus } from '@synctrail/types';
 import type { Engine } from '../storage/engine.js';
-import type { RunsTable } from '../storage/database.js';
-import { fromJson, toIso, toIsoOrNull, toJsonOrNull } from '../storage/row-values.js';
+import type { Database, RunsTable } from '../storage/database.js';
+import { fromJson, toBool, toIso, toIsoOrNull, toJsonOrNull } from '../storage/row-values.js';
 import { afterPosition, inOrganizations } from '../storage/query-helpers.js';
 import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
-type RunRow = Selectable<RunsTable>;
+/** A run's row with its integration's `cancellable` capability (see `integrationCancellable`). */
+type RunRow = Selectable<RunsTable> & { integration_cancellable: boolean | number | null };
+
+/**
+ * Selects the run's integration's `cancellable` next to the run's columns (in a SELECT or a
+ * RETURNING), so that every run read answers `cancellable` without a second query.
+ */
+export function integrationCancellable(eb: ExpressionBuilder<Database, 'runs'>) {
+  return eb
+    .selectFrom('integrations')
+    .select('integrations.cancellable')
+    .whereRef('integrations.id', '=', 'runs.integration_id')
+    .as('integration_cancellable');
+}
+
+/** What `POST /runs/{id}/cancel` accepts: a PENDING or RUNNING run of an integration that can cancel. */
+function isCancellable(row: RunRow): boolean {
+  return (
+    (row.progress === 'PENDING' || row.progress === 'RUNNING') &&
+    row.integration_cancellable !== null &&
+    toBool(row.integration_cancellable)
+  );
+}
 
 export function toRun(row: RunRow): Run {
   return {
@@ -45,6 +67,7 @@ export function toRun(row: RunRow): Run {
     leaseOwner: row.lease_owner,
     cancelRequestedBy: row.cancel_requested_by,
     cancelRequestedAt: toIsoOrNull(row.cancel_requested_at),
+    cancellable: isCancellable(row),
   };
 }
 
@@ -136,7 +159,12 @@ export class RunRepository {
   }
 
   async findById(id: string): Promise<Run | undefined> {
-    const row = await this.engine.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.engine.db
+      .selectFrom('runs')
+      .selectAll('runs')
+      .select(integrationCancellable)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toRun(row);
   }
 
@@ -166,6 +194,7 @@ export class RunRepository {
       .set(set)
       .where('id', '=', id)
       .returningAll()
+      .returning(integrationCancellable)
       .executeTakeFirst();
     return row && toRun(row);
   }
@@ -194,6 +223,7 @@ export class RunRepository {
       .where('id', '=', id)
       .where('progress', 'not in', ['FINISHED', 'ABORTED'])
       .returningAll()
+      .returning(integrationCancellable)
       .executeTakeFirst();
     return row && toRun(row);
   }
@@ -201,7 +231,8 @@ export class RunRepository {
   async list(filters: RunListFilters, page: { limit: number; cursor?: string | undefined; sort: SortOrder }) {
     let qb = this.engine.db
       .selectFrom('runs')
-      .selectAll()
+      .selectAll('runs')
+      .select(integrationCancellable)
       .where(inOrganizations('organization_id', filters.organizations))
       .orderBy('requested_at', page.sort)
       .orderBy('id', page.sort)
