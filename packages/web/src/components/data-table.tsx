@@ -128,7 +128,7 @@ export function DataTable<T>({
                     key={header.id}
                     aria-sort={sorted ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}
                     className={cn(
-                      'px-3 py-2 text-left text-xs font-semibold tracking-wide text-muted-foreground uppercase',
+                      'px-3 py-2 text-left text-xs font-semibold text-muted-foreground',
                       header.column.columnDef.meta?.align === 'right' && 'text-right',
                     )}
                   >
@@ -136,7 +136,7 @@ export function DataTable<T>({
                       <button
                         type="button"
                         onClick={sort.onToggle}
-                        className="inline-flex items-center gap-1 uppercase hover:text-foreground"
+                        className="inline-flex items-center gap-1 hover:text-foreground"
                         title={
                           sort.order === 'desc'
                             ? 'Newest first: click for oldest first'
