@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
+      '@synctrail/types/enums': fileURLToPath(new URL('./packages/types/src/enums.ts', import.meta.url)),
       '@synctrail/types': fileURLToPath(new URL('./packages/types/src/index.ts', import.meta.url)),
     },
   },

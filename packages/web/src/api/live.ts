@@ -68,7 +68,8 @@ class Throttle {
  */
 function refreshHead(client: QueryClient, key: QueryKey) {
   const data = client.getQueryData<InfiniteData<Page<unknown>>>(key);
-  if (data === undefined || data.pages.length <= 1) void client.invalidateQueries({ queryKey: key, exact: true });
+  if (data === undefined || data.pages.length <= 1)
+    void client.invalidateQueries({ queryKey: key, exact: true });
 }
 
 function replaceRun(client: QueryClient, run: Run): boolean {
@@ -101,7 +102,11 @@ function onRun(client: QueryClient, throttle: Throttle, run: Run) {
         throttle.run(query.queryKey, 1000, () => refreshHead(client, query.queryKey));
     for (const query of client.getQueryCache().findAll({ queryKey: ['run', run.id, 'actions'] }))
       throttle.run(query.queryKey, 1500, () => refreshHead(client, query.queryKey));
-    throttle.run(['runs', 'histogram'], 5000, () => void client.invalidateQueries({ queryKey: ['runs', 'histogram'] }));
+    throttle.run(
+      ['runs', 'histogram'],
+      5000,
+      () => void client.invalidateQueries({ queryKey: ['runs', 'histogram'] }),
+    );
   }
   throttle.run(['integrations'], 3000, () => void client.invalidateQueries({ queryKey: ['integrations'] }));
 }

@@ -1,6 +1,12 @@
 import type { Page } from '@synctrail/types';
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type VisibilityState } from '@tanstack/react-table';
+import {
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type VisibilityState,
+} from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, Loader2 } from 'lucide-react';
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
@@ -34,6 +40,8 @@ interface DataTableProps<T> {
   sort?: SortControl;
   columnVisibility?: VisibilityState;
   estimateRowHeight?: number;
+  /** A fixed height, for a table inside a page that scrolls (Logging details); by default it fills its column. */
+  height?: string;
 }
 
 /**
@@ -53,6 +61,7 @@ export function DataTable<T>({
   sort,
   columnVisibility,
   estimateRowHeight = 49,
+  height,
 }: DataTableProps<T>) {
   const rows = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
   const table = useReactTable({
@@ -84,14 +93,33 @@ export function DataTable<T>({
   const minWidth = visible.reduce((sum, c) => sum + c.getSize(), 0);
 
   if (query.isPending) return <LoadingState />;
-  if (query.isError && rows.length === 0) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (query.isError && rows.length === 0)
+    return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
 
   return (
-    <div ref={scrollRef} className="relative min-h-0 flex-1 overflow-auto rounded-md border border-border bg-background">
-      <div role="table" aria-label={label} aria-rowcount={hasNextPage ? -1 : rows.length + 1} style={{ minWidth }}>
+    <div
+      ref={scrollRef}
+      className={cn(
+        'relative overflow-auto rounded-md border border-border bg-background',
+        height === undefined ? 'min-h-0 flex-1' : 'shrink-0',
+      )}
+      style={height === undefined ? undefined : { height }}
+    >
+      <div
+        role="table"
+        aria-label={label}
+        aria-rowcount={hasNextPage ? -1 : rows.length + 1}
+        style={{ minWidth }}
+      >
         <div role="rowgroup" className="sticky top-0 z-10 border-b border-border bg-muted/95 backdrop-blur">
           {table.getHeaderGroups().map((group) => (
-            <div role="row" aria-rowindex={1} key={group.id} className="grid" style={{ gridTemplateColumns: template }}>
+            <div
+              role="row"
+              aria-rowindex={1}
+              key={group.id}
+              className="grid"
+              style={{ gridTemplateColumns: template }}
+            >
               {group.headers.map((header) => {
                 const sorted = sort?.columnId === header.column.id;
                 return (
@@ -100,7 +128,7 @@ export function DataTable<T>({
                     key={header.id}
                     aria-sort={sorted ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}
                     className={cn(
-                      'px-3 py-2 text-left text-xs font-semibold tracking-wide text-muted-foreground uppercase',
+                      'px-3 py-2 text-left text-xs font-semibold text-muted-foreground',
                       header.column.columnDef.meta?.align === 'right' && 'text-right',
                     )}
                   >
@@ -108,11 +136,19 @@ export function DataTable<T>({
                       <button
                         type="button"
                         onClick={sort.onToggle}
-                        className="inline-flex items-center gap-1 uppercase hover:text-foreground"
-                        title={sort.order === 'desc' ? 'Newest first: click for oldest first' : 'Oldest first: click for newest first'}
+                        className="inline-flex items-center gap-1 hover:text-foreground"
+                        title={
+                          sort.order === 'desc'
+                            ? 'Newest first: click for oldest first'
+                            : 'Oldest first: click for newest first'
+                        }
                       >
                         {flexRender(header.column.columnDef.header, header.getContext())}
-                        {sort.order === 'desc' ? <ArrowDown className="size-3.5" aria-label="newest first" /> : <ArrowUp className="size-3.5" aria-label="oldest first" />}
+                        {sort.order === 'desc' ? (
+                          <ArrowDown className="size-3.5" aria-label="newest first" />
+                        ) : (
+                          <ArrowUp className="size-3.5" aria-label="oldest first" />
+                        )}
                       </button>
                     ) : (
                       flexRender(header.column.columnDef.header, header.getContext())

@@ -3,7 +3,15 @@ import { apiUrl } from '@/api/client';
 import { Button } from './ui/button';
 
 /** Export CSV (and PDF where the list has one) of exactly the rows the filters select, uncapped. */
-export function ExportLinks({ path, query, pdf = false }: { path: string; query: Record<string, string>; pdf?: boolean }) {
+export function ExportLinks({
+  path,
+  query,
+  pdf = false,
+}: {
+  path: string;
+  query: Record<string, string>;
+  pdf?: boolean;
+}) {
   return (
     <>
       <Button variant="outline" size="sm" asChild>

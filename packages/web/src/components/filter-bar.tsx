@@ -38,7 +38,7 @@ export function FilterBar({ defs, search, onChange, options = {}, children }: Fi
         <FilterControl
           key={def.key}
           def={def}
-          options={("options" in def ? def.options : undefined) ?? options[def.key] ?? []}
+          options={('options' in def ? def.options : undefined) ?? options[def.key] ?? []}
           search={search}
           onChange={onChange}
         />
@@ -176,11 +176,20 @@ function MultiSelect({
 }) {
   const chosen = options.filter((o) => selected.includes(o.value));
   const summary =
-    chosen.length === 0 ? 'All' : chosen.length <= 2 ? chosen.map((o) => o.label).join(', ') : `${chosen.length} selected`;
+    chosen.length === 0
+      ? 'All'
+      : chosen.length <= 2
+        ? chosen.map((o) => o.label).join(', ')
+        : `${chosen.length} selected`;
   return (
     <Popover.Root>
       <Popover.Trigger asChild>
-        <Button id={id} variant="outline" className="max-w-60 justify-between font-normal" aria-label={`${label}: ${summary}`}>
+        <Button
+          id={id}
+          variant="outline"
+          className="max-w-60 justify-between font-normal"
+          aria-label={`${label}: ${summary}`}
+        >
           <span className="truncate">{summary}</span>
           <ChevronDown className="text-muted-foreground" aria-hidden />
         </Button>
@@ -196,7 +205,10 @@ function MultiSelect({
             {options.map((option) => {
               const checked = selected.includes(option.value);
               return (
-                <label key={option.value} className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-muted">
+                <label
+                  key={option.value}
+                  className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-muted"
+                >
                   <input
                     type="checkbox"
                     className="size-4 accent-[var(--color-primary)]"
@@ -205,7 +217,9 @@ function MultiSelect({
                       onChange(
                         checked
                           ? selected.filter((v) => v !== option.value)
-                          : options.map((o) => o.value).filter((v) => v === option.value || selected.includes(v)),
+                          : options
+                              .map((o) => o.value)
+                              .filter((v) => v === option.value || selected.includes(v)),
                       )
                     }
                   />
@@ -248,7 +262,8 @@ function RangeFilter({
           onChange={(e) => {
             const next = e.target.value;
             setEditing(next === 'custom');
-            if (next === 'custom') onChange(withRange(search, { from: new Date(Date.now() - 86_400_000).toISOString() }));
+            if (next === 'custom')
+              onChange(withRange(search, { from: new Date(Date.now() - 86_400_000).toISOString() }));
             else if (next === '') onChange(withRange(search, {}));
             else onChange(withRange(search, { preset: next as RangePreset }));
           }}
@@ -270,7 +285,9 @@ function RangeFilter({
               type="datetime-local"
               className="w-52"
               value={toLocalInput(search.from)}
-              onChange={(e) => onChange(withRange(search, rangeOf(fromLocalInput(e.target.value), search.to)))}
+              onChange={(e) =>
+                onChange(withRange(search, rangeOf(fromLocalInput(e.target.value), search.to)))
+              }
             />
           </Field>
           <Field id={`${id}-to`} label="To">
@@ -279,7 +296,9 @@ function RangeFilter({
               type="datetime-local"
               className="w-52"
               value={toLocalInput(search.to)}
-              onChange={(e) => onChange(withRange(search, rangeOf(search.from, fromLocalInput(e.target.value))))}
+              onChange={(e) =>
+                onChange(withRange(search, rangeOf(search.from, fromLocalInput(e.target.value))))
+              }
             />
           </Field>
         </>

@@ -23,7 +23,10 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
-    <div role="alert" className="mx-auto my-10 flex max-w-xl items-start gap-3 rounded-md border border-red-200 bg-red-50 p-4 text-red-900">
+    <div
+      role="alert"
+      className="mx-auto my-10 flex max-w-xl items-start gap-3 rounded-md border border-red-200 bg-red-50 p-4 text-red-900"
+    >
       <AlertTriangle className="mt-0.5 size-5 shrink-0" aria-hidden />
       <div className="flex-1">
         <p className="font-medium">This could not be loaded.</p>

@@ -51,7 +51,10 @@ export function joinMulti(values: readonly string[]): string | undefined {
 }
 
 function isIsoTime(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
 }
 
 function stringOf(value: unknown): string | undefined {
@@ -83,13 +86,15 @@ export function parseSearch(defs: readonly FilterDef[], raw: Record<string, unkn
         const value = stringOf(raw[def.key]);
         const { options, pattern } = def;
         const valid =
-          value !== undefined && (options !== undefined ? options.some((o) => o.value === value) : pattern.test(value));
+          value !== undefined &&
+          (options !== undefined ? options.some((o) => o.value === value) : pattern.test(value));
         search[def.key] = valid ? value : undefined;
         break;
       }
       case 'text': {
         const value = stringOf(raw[def.key])?.trim();
-        search[def.key] = value === undefined || value === '' ? undefined : value.slice(0, def.maxLength ?? 200);
+        search[def.key] =
+          value === undefined || value === '' ? undefined : value.slice(0, def.maxLength ?? 200);
         break;
       }
       case 'range': {
@@ -100,7 +105,8 @@ export function parseSearch(defs: readonly FilterDef[], raw: Record<string, unkn
           const to = stringOf(raw.to);
           const validFrom = from !== undefined && isIsoTime(from) ? from : undefined;
           const validTo = to !== undefined && isIsoTime(to) ? to : undefined;
-          if (validFrom !== undefined && validTo !== undefined && Date.parse(validFrom) > Date.parse(validTo)) break;
+          if (validFrom !== undefined && validTo !== undefined && Date.parse(validFrom) > Date.parse(validTo))
+            break;
           if (validFrom !== undefined) search.from = validFrom;
           if (validTo !== undefined) search.to = validTo;
         }
@@ -159,7 +165,10 @@ export function withFilter(search: Search, key: string, value: string | undefine
 }
 
 /** The search with a custom range (or a preset), replacing whatever range it had. */
-export function withRange(search: Search, range: { preset: RangePreset } | { from?: string; to?: string }): Search {
+export function withRange(
+  search: Search,
+  range: { preset: RangePreset } | { from?: string; to?: string },
+): Search {
   const rest = { ...search, range: undefined, from: undefined, to: undefined };
   return dropUndefined('preset' in range ? { ...rest, range: range.preset } : { ...rest, ...range });
 }

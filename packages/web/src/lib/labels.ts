@@ -47,5 +47,11 @@ export function integrationTypeLabel(type: string): string {
     signavio: 'Signavio',
     netsuite: 'NetSuite',
   };
-  return known[type] ?? type.split(/[-_.]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+  return (
+    known[type] ??
+    type
+      .split(/[-_.]/)
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join(' ')
+  );
 }

@@ -1,5 +1,12 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { Link, Outlet, createRootRouteWithContext, redirect, useNavigate, useRouterState } from '@tanstack/react-router';
+import {
+  Link,
+  Outlet,
+  createRootRouteWithContext,
+  redirect,
+  useNavigate,
+  useRouterState,
+} from '@tanstack/react-router';
 import { LogOut } from 'lucide-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { LiveEvents } from '@/api/live';
@@ -63,7 +70,9 @@ function Header() {
         {session?.account && (
           <span className="text-slate-300">
             {session.account.email}
-            {role !== '' && <span className="ml-2 rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-100">{role}</span>}
+            {role !== '' && (
+              <span className="ml-2 rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-100">{role}</span>
+            )}
           </span>
         )}
         <Button
@@ -89,7 +98,11 @@ function NotFound() {
     <div className="mx-auto max-w-lg py-20 text-center">
       <h1 className="text-xl font-semibold">Page not found</h1>
       <p className="mt-2 text-muted-foreground">
-        There is no page at this address. <Link to="/runs" className="text-primary underline">Go to Sync Logging</Link>.
+        There is no page at this address.{' '}
+        <Link to="/runs" className="text-primary underline">
+          Go to Sync Logging
+        </Link>
+        .
       </p>
     </div>
   );

@@ -37,7 +37,10 @@ function ConnectorLog() {
   const organizations = useQuery(organizationsQuery).data?.items;
   const integrations = useQuery(allIntegrationsQuery).data?.items;
   const showOrganizations = (organizations?.length ?? 0) > 1;
-  const defs = useMemo(() => CALL_FILTERS.filter((d) => d.key !== 'organizationId' || showOrganizations), [showOrganizations]);
+  const defs = useMemo(
+    () => CALL_FILTERS.filter((d) => d.key !== 'organizationId' || showOrganizations),
+    [showOrganizations],
+  );
   const options = useMemo(() => {
     const apps = [...new Set([...KNOWN_APPLICATIONS, ...(integrations ?? []).map((i) => i.name)])].sort();
     const applications = apps.map((a) => ({ value: a, label: a }));
@@ -55,13 +58,19 @@ function ConnectorLog() {
   const calls = useInfiniteQuery(callListQuery(query));
   // Payloads are for those who may control the organization's runs; the server masks bodies for others.
   const mayRead = (organizationId: string) => canControl(session, organizationId);
-  const anyReadable = session?.account?.operator === true || (session?.memberships ?? []).some((m) => m.role === 'ADMIN');
+  const anyReadable =
+    session?.account?.operator === true || (session?.memberships ?? []).some((m) => m.role === 'ADMIN');
   const columns = useMemo(
     () =>
       callColumns(
         anyReadable
           ? (c, p) => {
-              if (mayRead(c.organizationId)) setSearch({ ...search, call: c.id, ...(p === 'response' ? { part: p } : { part: undefined }) });
+              if (mayRead(c.organizationId))
+                setSearch({
+                  ...search,
+                  call: c.id,
+                  ...(p === 'response' ? { part: p } : { part: undefined }),
+                });
             }
           : null,
       ),
@@ -70,7 +79,10 @@ function ConnectorLog() {
   const order = search.sort === 'asc' ? 'asc' : 'desc';
 
   return (
-    <Page title="Connector Log" description={`Outgoing and incoming API calls between your domain and other applications. Times in ${timeZoneName()}.`}>
+    <Page
+      title="Connector Log"
+      description={`Outgoing and incoming API calls between your domain and other applications. Times in ${timeZoneName()}.`}
+    >
       <FilterBar defs={defs} search={filters} onChange={setSearch} options={options}>
         <LiveToggle />
         <ExportLinks path="/calls" query={query} pdf />
@@ -80,9 +92,19 @@ function ConnectorLog() {
         columns={columns}
         query={calls}
         rowKey={(c) => c.id}
-        emptyTitle={hasFilters(CALL_FILTERS, filters) ? 'No calls match these filters' : 'No API call recorded yet'}
-        emptyHint={hasFilters(CALL_FILTERS, filters) ? 'Clear a filter or widen the date range.' : 'Connectors send their calls to /api/v1/calls.'}
-        sort={{ columnId: 'at', order, onToggle: () => setSearch({ ...search, sort: order === 'desc' ? 'asc' : undefined }) }}
+        emptyTitle={
+          hasFilters(CALL_FILTERS, filters) ? 'No calls match these filters' : 'No API call recorded yet'
+        }
+        emptyHint={
+          hasFilters(CALL_FILTERS, filters)
+            ? 'Clear a filter or widen the date range.'
+            : 'Connectors send their calls to /api/v1/calls.'
+        }
+        sort={{
+          columnId: 'at',
+          order,
+          onToggle: () => setSearch({ ...search, sort: order === 'desc' ? 'asc' : undefined }),
+        }}
         estimateRowHeight={53}
       />
       <PayloadPanel

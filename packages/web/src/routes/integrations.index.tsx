@@ -15,7 +15,12 @@ import { integrationTypeLabel } from '@/lib/labels';
 const INTEGRATION_FILTERS: readonly FilterDef[] = [
   { key: 'organizationId', label: 'Organization', kind: 'select', pattern: /^[0-9a-f-]{36}$/i },
   { key: 'type', label: 'Integration type', kind: 'multi', pattern: /^[a-z0-9][a-z0-9._-]{0,63}$/ },
-  { key: 'status', label: 'Status', kind: 'multi', options: INTEGRATION_STATUS.map((value) => ({ value, label: value })) },
+  {
+    key: 'status',
+    label: 'Status',
+    kind: 'multi',
+    options: INTEGRATION_STATUS.map((value) => ({ value, label: value })),
+  },
   { key: 'q', label: 'Name', kind: 'text', placeholder: 'Part of the name' },
 ];
 
@@ -37,7 +42,9 @@ function Integrations() {
   const options = useMemo(
     () => ({
       organizationId: (organizations ?? []).map((o) => ({ value: o.id, label: o.name })),
-      type: [...new Set((all ?? []).map((i) => i.type))].sort().map((t) => ({ value: t, label: integrationTypeLabel(t) })),
+      type: [...new Set((all ?? []).map((i) => i.type))]
+        .sort()
+        .map((t) => ({ value: t, label: integrationTypeLabel(t) })),
     }),
     [organizations, all],
   );
@@ -45,8 +52,16 @@ function Integrations() {
   const integrations = useInfiniteQuery(integrationListQuery(query));
   const columns = useMemo(() => integrationColumns(byId), [byId]);
   return (
-    <Page title="Integrations" description="Every integration, its schedule and its last run. Run Sync starts a full synchronization now.">
-      <FilterBar defs={defs} search={search} onChange={(next) => void navigate({ search: next })} options={options}>
+    <Page
+      title="Integrations"
+      description="Every integration, its schedule and its last run. Run Sync starts a full synchronization now."
+    >
+      <FilterBar
+        defs={defs}
+        search={search}
+        onChange={(next) => void navigate({ search: next })}
+        options={options}
+      >
         <ExportLinks path="/integrations" query={query} />
       </FilterBar>
       <DataTable
@@ -54,8 +69,16 @@ function Integrations() {
         columns={columns}
         query={integrations}
         rowKey={(i) => i.id}
-        emptyTitle={hasFilters(INTEGRATION_FILTERS, search) ? 'No integrations match these filters' : 'No integration yet'}
-        emptyHint={hasFilters(INTEGRATION_FILTERS, search) ? 'Clear a filter.' : 'Create one with POST /api/v1/organizations/{id}/integrations.'}
+        emptyTitle={
+          hasFilters(INTEGRATION_FILTERS, search)
+            ? 'No integrations match these filters'
+            : 'No integration yet'
+        }
+        emptyHint={
+          hasFilters(INTEGRATION_FILTERS, search)
+            ? 'Clear a filter.'
+            : 'Create one with POST /api/v1/organizations/{id}/integrations.'
+        }
         estimateRowHeight={81}
       />
     </Page>

@@ -67,7 +67,10 @@ function SignIn() {
             <Input id="password" name="password" type="password" autoComplete="current-password" required />
           </div>
           {error !== null && (
-            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            <p
+              role="alert"
+              className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+            >
               {error}
             </p>
           )}
@@ -76,7 +79,9 @@ function SignIn() {
           </Button>
         </form>
         {redirect !== undefined && (
-          <p className="mt-4 text-xs text-muted-foreground">Sign in to continue to {redirect.split('?')[0]}.</p>
+          <p className="mt-4 text-xs text-muted-foreground">
+            Sign in to continue to {redirect.split('?')[0]}.
+          </p>
         )}
       </div>
     </main>

@@ -53,11 +53,13 @@ function LoggingDetails() {
   if (run === undefined) return error === null ? <LoadingState /> : <ErrorState error={error} />;
   return (
     <Page
+      scroll
       title="Logging details"
       description={
         <>
           {integrationTypeLabel(run.integrationType)}
-          {run.name !== null && ` · ${run.name}`} · {formatAbsolute(run.startedAt ?? run.requestedAt)} {timeZoneName()}
+          {run.name !== null && ` · ${run.name}`} · {formatAbsolute(run.startedAt ?? run.requestedAt)}{' '}
+          {timeZoneName()}
         </>
       }
       actions={
@@ -92,10 +94,16 @@ function LoggingDetails() {
             onClick={() => setSearch({ ...(t === 'actions' ? {} : { tab: t }) })}
             className={cn(
               '-mb-px cursor-pointer border-b-2 px-3 py-2 text-sm font-medium',
-              tab === t ? 'border-primary text-foreground' : 'border-transparent text-muted-foreground hover:text-foreground',
+              tab === t
+                ? 'border-primary text-foreground'
+                : 'border-transparent text-muted-foreground hover:text-foreground',
             )}
           >
-            {t === 'actions' ? `Actions (${formatCount(run.counters.processed)})` : t === 'files' ? 'Log files' : 'API calls'}
+            {t === 'actions'
+              ? `Actions (${formatCount(run.counters.processed)})`
+              : t === 'files'
+                ? 'Log files'
+                : 'API calls'}
           </button>
         ))}
       </div>
@@ -106,7 +114,9 @@ function LoggingDetails() {
           run={run}
           openCall={search.call}
           part={search.part === 'response' ? 'response' : 'request'}
-          onOpen={(call, part) => setSearch({ ...search, call, ...(part === 'response' ? { part } : { part: undefined }) })}
+          onOpen={(call, part) =>
+            setSearch({ ...search, call, ...(part === 'response' ? { part } : { part: undefined }) })
+          }
           onClose={() => setSearch({ ...search, call: undefined, part: undefined })}
         />
       )}
@@ -114,10 +124,21 @@ function LoggingDetails() {
   );
 }
 
-function RunActions({ run, search, setSearch }: { run: Run; search: Search; setSearch: (s: Search, replace?: boolean) => void }) {
+function RunActions({
+  run,
+  search,
+  setSearch,
+}: {
+  run: Run;
+  search: Search;
+  setSearch: (s: Search, replace?: boolean) => void;
+}) {
   const query = useMemo(() => toApiQuery(ACTION_FILTERS, search, 0), [search]);
   const actions = useInfiniteQuery(actionListQuery(run.id, query));
-  const columns = useMemo(() => actionColumns((action) => setSearch({ ...search, seq: String(action.seq) })), [search, setSearch]);
+  const columns = useMemo(
+    () => actionColumns((action) => setSearch({ ...search, seq: String(action.seq) })),
+    [search, setSearch],
+  );
   const open = useMemo(
     () =>
       search.seq === undefined
@@ -129,17 +150,36 @@ function RunActions({ run, search, setSearch }: { run: Run; search: Search; setS
   const order = search.sort === 'desc' ? 'desc' : 'asc';
   return (
     <>
-      <FilterBar defs={ACTION_FILTERS} search={search} onChange={(next) => setSearch({ ...next, seq: undefined })} />
+      <FilterBar
+        defs={ACTION_FILTERS}
+        search={search}
+        onChange={(next) => setSearch({ ...next, seq: undefined })}
+      />
       <DataTable
         label="Actions"
         columns={columns}
         query={actions}
         rowKey={(action) => String(action.seq)}
         onRowClick={(action) => setSearch({ ...search, seq: String(action.seq) })}
-        rowClassName={(action) => (action.status === 'ERROR' ? 'bg-red-50/60' : action.status === 'WARNING' ? 'bg-amber-50/50' : undefined)}
-        emptyTitle={hasFilters(ACTION_FILTERS, search) ? 'No actions match these filters' : 'This run has no actions yet'}
-        sort={{ columnId: 'at', order, onToggle: () => setSearch({ ...search, sort: order === 'asc' ? 'desc' : undefined }) }}
+        rowClassName={(action) =>
+          action.status === 'ERROR'
+            ? 'bg-red-50/60'
+            : action.status === 'WARNING'
+              ? 'bg-amber-50/50'
+              : undefined
+        }
+        emptyTitle={
+          hasFilters(ACTION_FILTERS, search)
+            ? 'No actions match these filters'
+            : 'This run has no actions yet'
+        }
+        sort={{
+          columnId: 'at',
+          order,
+          onToggle: () => setSearch({ ...search, sort: order === 'asc' ? 'desc' : undefined }),
+        }}
         estimateRowHeight={57}
+        height="calc(100vh - 8rem)"
       />
       <ActionPanel action={open} onClose={() => setSearch({ ...search, seq: undefined })} />
     </>

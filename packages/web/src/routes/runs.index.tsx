@@ -30,9 +30,16 @@ function SyncLogging() {
   const organizations = useQuery(organizationsQuery).data?.items;
   const integrations = useQuery(allIntegrationsQuery).data?.items;
   const memberships = session?.memberships ?? [];
-  const singleOrganization = session?.account?.operator ? undefined : memberships.length === 1 ? memberships[0]!.organizationId : undefined;
+  const singleOrganization = session?.account?.operator
+    ? undefined
+    : memberships.length === 1
+      ? memberships[0]!.organizationId
+      : undefined;
   const userOrganization = search.organizationId ?? singleOrganization;
-  const users = useQuery({ ...organizationUsersQuery(userOrganization ?? ''), enabled: userOrganization !== undefined }).data?.items;
+  const users = useQuery({
+    ...organizationUsersQuery(userOrganization ?? ''),
+    enabled: userOrganization !== undefined,
+  }).data?.items;
 
   const showOrganizations = (organizations?.length ?? 0) > 1;
   const defs = useMemo(
@@ -44,11 +51,20 @@ function SyncLogging() {
   );
   const options = useMemo(() => {
     const types = [...new Set((integrations ?? []).map((i) => i.type))].sort();
-    const changes = [...new Set((integrations ?? []).filter((i) => i.capabilities.partialSync).map((i) => `${i.type.toUpperCase()}_CHANGES`))];
+    const changes = [
+      ...new Set(
+        (integrations ?? [])
+          .filter((i) => i.capabilities.partialSync)
+          .map((i) => `${i.type.toUpperCase()}_CHANGES`),
+      ),
+    ];
     return {
       organizationId: (organizations ?? []).map((o) => ({ value: o.id, label: o.name })),
       integrationType: types.map((t) => ({ value: t, label: integrationTypeLabel(t) })),
-      trigger: ['FULL_SYNC_JOB', 'FULL_SYNC_MANUAL', 'LEANIX_CHANGES', ...changes].map((t) => ({ value: t, label: t })),
+      trigger: ['FULL_SYNC_JOB', 'FULL_SYNC_MANUAL', 'LEANIX_CHANGES', ...changes].map((t) => ({
+        value: t,
+        label: t,
+      })),
       userId: (users ?? []).map((u) => ({ value: u.id, label: u.name ?? u.email ?? u.externalId })),
     };
   }, [organizations, integrations, users]);
@@ -80,9 +96,19 @@ function SyncLogging() {
         columns={columns}
         query={runs}
         rowKey={(run) => run.id}
-        emptyTitle={hasFilters(RUN_FILTERS, search) ? 'No runs match these filters' : 'No synchronization run yet'}
-        emptyHint={hasFilters(RUN_FILTERS, search) ? 'Clear a filter or widen the date range.' : 'Runs appear here as connectors report them.'}
-        sort={{ columnId: 'date', order, onToggle: () => setSearch({ ...search, sort: order === 'desc' ? 'asc' : undefined }) }}
+        emptyTitle={
+          hasFilters(RUN_FILTERS, search) ? 'No runs match these filters' : 'No synchronization run yet'
+        }
+        emptyHint={
+          hasFilters(RUN_FILTERS, search)
+            ? 'Clear a filter or widen the date range.'
+            : 'Runs appear here as connectors report them.'
+        }
+        sort={{
+          columnId: 'date',
+          order,
+          onToggle: () => setSearch({ ...search, sort: order === 'desc' ? 'asc' : undefined }),
+        }}
         estimateRowHeight={53}
       />
     </Page>

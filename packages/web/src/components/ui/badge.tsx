@@ -13,7 +13,11 @@ const TONES: Record<BadgeTone, string> = {
   pending: 'bg-violet-50 text-violet-800 ring-violet-600/25',
 };
 
-export function Badge({ tone = 'neutral', className, ...props }: ComponentProps<'span'> & { tone?: BadgeTone }) {
+export function Badge({
+  tone = 'neutral',
+  className,
+  ...props
+}: ComponentProps<'span'> & { tone?: BadgeTone }) {
   return (
     <span
       className={cn(

@@ -22,11 +22,31 @@ function Endpoint({ side }: { side: Action['source'] }) {
 export function actionColumns(onOpen: (action: Action) => void): ColumnDef<Action, any>[] {
   return [
     column.accessor('at', { header: 'Date', size: 165, cell: (info) => <TimeCell iso={info.getValue()} /> }),
-    column.accessor('source', { header: 'Source', size: 220, cell: (info) => <Endpoint side={info.getValue()} /> }),
-    column.accessor('target', { header: 'Target', size: 220, cell: (info) => <Endpoint side={info.getValue()} /> }),
-    column.accessor('objectType', { header: 'Object type', size: 130, cell: (info) => info.getValue() ?? '—' }),
-    column.accessor('action', { header: 'Action', size: 90, cell: (info) => <code className="text-xs">{info.getValue()}</code> }),
-    column.accessor('status', { header: 'Status', size: 110, cell: (info) => <StatusBadge status={info.getValue()} /> }),
+    column.accessor('source', {
+      header: 'Source',
+      size: 220,
+      cell: (info) => <Endpoint side={info.getValue()} />,
+    }),
+    column.accessor('target', {
+      header: 'Target',
+      size: 220,
+      cell: (info) => <Endpoint side={info.getValue()} />,
+    }),
+    column.accessor('objectType', {
+      header: 'Object type',
+      size: 130,
+      cell: (info) => info.getValue() ?? '—',
+    }),
+    column.accessor('action', {
+      header: 'Action',
+      size: 90,
+      cell: (info) => <code className="text-xs">{info.getValue()}</code>,
+    }),
+    column.accessor('status', {
+      header: 'Status',
+      size: 110,
+      cell: (info) => <StatusBadge status={info.getValue()} />,
+    }),
     column.accessor('message', {
       header: 'Message',
       size: 320,

@@ -15,7 +15,9 @@ export function ActionPanel({ action, onClose }: { action: Action | null; onClos
     <DetailPanel
       open={action !== null}
       onClose={onClose}
-      title={action === null ? '' : `${action.action} ${action.objectType ?? 'object'} · action #${action.seq}`}
+      title={
+        action === null ? '' : `${action.action} ${action.objectType ?? 'object'} · action #${action.seq}`
+      }
       description={action === null ? undefined : `${formatAbsolute(action.at)} ${timeZoneName()}`}
     >
       {action !== null && (
@@ -23,20 +25,27 @@ export function ActionPanel({ action, onClose }: { action: Action | null; onClos
           <div className="flex flex-wrap items-center gap-3 text-sm">
             <StatusBadge status={action.status} />
             <span>
-              {codeLabel(action.source.system)} <span className="font-mono text-xs">{action.source.id ?? ''}</span>
+              {codeLabel(action.source.system)}{' '}
+              <span className="font-mono text-xs">{action.source.id ?? ''}</span>
             </span>
             <ArrowRight className="size-4 text-muted-foreground" aria-label="to" />
             <span>
-              {codeLabel(action.target.system)} <span className="font-mono text-xs">{action.target.id ?? ''}</span>
+              {codeLabel(action.target.system)}{' '}
+              <span className="font-mono text-xs">{action.target.id ?? ''}</span>
             </span>
-            {action.errorCode !== null && <span className="text-muted-foreground">Error code {action.errorCode}</span>}
+            {action.errorCode !== null && (
+              <span className="text-muted-foreground">Error code {action.errorCode}</span>
+            )}
           </div>
           <section>
             <div className="mb-1.5 flex items-center gap-2">
               <h3 className="text-sm font-semibold">Message</h3>
               {action.message !== null && <CopyButton text={action.message} label="Copy message" />}
             </div>
-            <p className="rounded-md border border-border bg-slate-50 p-3 text-sm whitespace-pre-wrap" data-testid="action-message">
+            <p
+              className="rounded-md border border-border bg-slate-50 p-3 text-sm whitespace-pre-wrap"
+              data-testid="action-message"
+            >
               {action.message ?? '(no message)'}
             </p>
           </section>
@@ -56,10 +65,14 @@ export function ActionPanel({ action, onClose }: { action: Action | null; onClos
                     <tr key={change.field} className="border-t border-border/60 align-top">
                       <td className="py-1.5 pr-4 font-medium">{change.field}</td>
                       <td className="py-1.5 pr-4">
-                        <del className="rounded bg-red-50 px-1 text-red-900 no-underline">{showValue(change.before)}</del>
+                        <del className="rounded bg-red-50 px-1 text-red-900 no-underline">
+                          {showValue(change.before)}
+                        </del>
                       </td>
                       <td className="py-1.5">
-                        <ins className="rounded bg-green-50 px-1 text-green-900 no-underline">{showValue(change.after)}</ins>
+                        <ins className="rounded bg-green-50 px-1 text-green-900 no-underline">
+                          {showValue(change.after)}
+                        </ins>
                       </td>
                     </tr>
                   ))}

@@ -19,15 +19,18 @@ export function fieldChanges(details: unknown): FieldChange[] | null {
   if (Array.isArray(changes)) {
     const parsed = changes.map((change): FieldChange | null => {
       if (!isRecord(change) || typeof change.field !== 'string') return null;
-      if ('from' in change || 'to' in change) return { field: change.field, before: change.from, after: change.to };
-      if ('before' in change || 'after' in change) return { field: change.field, before: change.before, after: change.after };
+      if ('from' in change || 'to' in change)
+        return { field: change.field, before: change.from, after: change.to };
+      if ('before' in change || 'after' in change)
+        return { field: change.field, before: change.before, after: change.after };
       return null;
     });
     return parsed.length > 0 && parsed.every((c) => c !== null) ? (parsed as FieldChange[]) : null;
   }
   if (isRecord(changes)) {
     const entries = Object.entries(changes);
-    if (entries.length === 0 || !entries.every(([, v]) => isRecord(v) && ('from' in v || 'before' in v))) return null;
+    if (entries.length === 0 || !entries.every(([, v]) => isRecord(v) && ('from' in v || 'before' in v)))
+      return null;
     return entries.map(([field, v]) => {
       const change = v as Record<string, unknown>;
       return { field, before: change.from ?? change.before, after: change.to ?? change.after };

@@ -17,32 +17,46 @@ function StatusCode({ code }: { code: number | null }) {
 export type PayloadPart = 'request' | 'response';
 
 /** The Connector Log's columns; `onOpen` is absent for people who may not read payloads. */
-export function callColumns(onOpen: ((call: CallSummary, part: PayloadPart) => void) | null): ColumnDef<CallSummary, any>[] {
+export function callColumns(
+  onOpen: ((call: CallSummary, part: PayloadPart) => void) | null,
+): ColumnDef<CallSummary, any>[] {
   return [
     column.accessor('at', { header: 'Time', size: 165, cell: (info) => <TimeCell iso={info.getValue()} /> }),
     column.accessor('direction', {
       header: 'Direction',
-      size: 110,
+      size: 105,
       cell: (info) => (
         <span className="inline-flex items-center gap-1">
-          {info.getValue() === 'OUTGOING' ? <ArrowUpRight className="size-3.5" aria-hidden /> : <ArrowDownLeft className="size-3.5" aria-hidden />}
+          {info.getValue() === 'OUTGOING' ? (
+            <ArrowUpRight className="size-3.5" aria-hidden />
+          ) : (
+            <ArrowDownLeft className="size-3.5" aria-hidden />
+          )}
           {codeLabel(info.getValue())}
         </span>
       ),
     }),
-    column.accessor('appFrom', { header: 'From', size: 140 }),
-    column.accessor('appTo', { header: 'To', size: 140 }),
-    column.accessor('action', { header: 'Action', size: 130, cell: (info) => (info.getValue() === 'NA' ? 'NA' : codeLabel(info.getValue())) }),
+    column.accessor('appFrom', { header: 'From', size: 130 }),
+    column.accessor('appTo', { header: 'To', size: 130 }),
+    column.accessor('action', {
+      header: 'Action',
+      size: 120,
+      cell: (info) => (info.getValue() === 'NA' ? 'NA' : codeLabel(info.getValue())),
+    }),
     column.accessor('requestType', {
       header: 'Request type',
-      size: 190,
+      size: 175,
       cell: (info) => (info.getValue() === null ? '—' : requestTypeLabel(info.getValue()!)),
     }),
-    column.accessor('login', { header: 'Login', size: 190, cell: (info) => info.getValue() ?? '—' }),
-    column.accessor('method', { header: 'Method', size: 80, cell: (info) => <code className="text-xs">{info.getValue()}</code> }),
+    column.accessor('login', { header: 'Login', size: 185, cell: (info) => info.getValue() ?? '—' }),
+    column.accessor('method', {
+      header: 'Method',
+      size: 80,
+      cell: (info) => <code className="text-xs">{info.getValue()}</code>,
+    }),
     column.accessor('url', {
       header: 'URL',
-      size: 260,
+      size: 200,
       meta: { grow: true },
       cell: (info) => (
         <span className="line-clamp-2 font-mono text-xs break-all" title={info.getValue()}>
@@ -50,12 +64,21 @@ export function callColumns(onOpen: ((call: CallSummary, part: PayloadPart) => v
         </span>
       ),
     }),
-    column.accessor('statusCode', { header: 'Status', size: 80, cell: (info) => <StatusCode code={info.getValue()} /> }),
-    column.accessor('durationMs', { header: 'Duration', size: 95, meta: { align: 'right' }, cell: (info) => formatDuration(info.getValue()) }),
+    column.accessor('statusCode', {
+      header: 'Status',
+      size: 80,
+      cell: (info) => <StatusCode code={info.getValue()} />,
+    }),
+    column.accessor('durationMs', {
+      header: 'Duration',
+      size: 95,
+      meta: { align: 'right' },
+      cell: (info) => formatDuration(info.getValue()),
+    }),
     column.display({
       id: 'payload',
       header: 'Payload',
-      size: 150,
+      size: 140,
       cell: (info) =>
         onOpen === null ? (
           <span className="text-xs text-muted-foreground" title="Payloads are shown to administrators">

@@ -7,4 +7,8 @@ export const callListQuery = (query: Record<string, string>) =>
   pagedQuery<CallSummary>(['calls', 'list', query], '/calls', query);
 
 export const callQuery = (id: string) =>
-  queryOptions({ queryKey: ['call', id], queryFn: ({ signal }) => api<Call>(`/calls/${id}`, { signal }), staleTime: Infinity });
+  queryOptions({
+    queryKey: ['call', id],
+    queryFn: ({ signal }) => api<Call>(`/calls/${id}`, { signal }),
+    staleTime: Infinity,
+  });

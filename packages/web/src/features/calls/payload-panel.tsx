@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { bodyKind, CodeView } from '@/components/code-view';
+import { CodeView } from '@/components/code-view';
+import { bodyKind } from '@/lib/body';
 import { DetailPanel } from '@/components/detail-panel';
 import { ErrorState, LoadingState } from '@/components/states';
 import { formatAbsolute, timeZoneName } from '@/lib/format';
@@ -12,8 +13,20 @@ function headerValue(headers: Record<string, string | string[]>, name: string): 
 }
 
 /** A call's request or response: headers, then the body pretty-printed as JSON, XML, form or text. */
-export function PayloadPanel({ callId, part, onClose }: { callId: string | undefined; part: PayloadPart; onClose: () => void }) {
-  const { data: call, error, isPending } = useQuery({ ...callQuery(callId ?? ''), enabled: callId !== undefined });
+export function PayloadPanel({
+  callId,
+  part,
+  onClose,
+}: {
+  callId: string | undefined;
+  part: PayloadPart;
+  onClose: () => void;
+}) {
+  const {
+    data: call,
+    error,
+    isPending,
+  } = useQuery({ ...callQuery(callId ?? ''), enabled: callId !== undefined });
   const message = call?.[part];
   const title = part === 'request' ? 'Request' : 'Response';
   return (
@@ -21,7 +34,9 @@ export function PayloadPanel({ callId, part, onClose }: { callId: string | undef
       open={callId !== undefined}
       onClose={onClose}
       title={call === undefined ? title : `${title} · ${call.method} ${call.statusCode ?? ''}`}
-      description={call === undefined ? undefined : `${call.url} · ${formatAbsolute(call.at)} ${timeZoneName()}`}
+      description={
+        call === undefined ? undefined : `${call.url} · ${formatAbsolute(call.at)} ${timeZoneName()}`
+      }
     >
       {isPending && callId !== undefined ? (
         <LoadingState />

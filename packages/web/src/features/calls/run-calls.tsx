@@ -24,7 +24,10 @@ export function RunCalls({
   const session = useSession();
   const calls = useInfiniteQuery(runCallsQuery(run.id));
   const mayRead = canControl(session, run.organizationId);
-  const columns = useMemo(() => callColumns(mayRead ? (call, p) => onOpen(call.id, p) : null), [mayRead, onOpen]);
+  const columns = useMemo(
+    () => callColumns(mayRead ? (call, p) => onOpen(call.id, p) : null),
+    [mayRead, onOpen],
+  );
   return (
     <>
       <DataTable
@@ -34,6 +37,7 @@ export function RunCalls({
         rowKey={(call) => call.id}
         emptyTitle="No API call is linked to this run"
         emptyHint="Connectors link calls to a run by sending its id with them."
+        height="calc(100vh - 8rem)"
       />
       <PayloadPanel callId={openCall} part={part} onClose={onClose} />
     </>

@@ -25,13 +25,23 @@ export function scheduleInWords(cron: string): string {
 }
 
 /** Why Run Sync cannot start a run now, or `null` when it can. */
-export function syncBlockedReason(integration: IntegrationItem, organization: Organization | undefined): string | null {
-  if (organization !== undefined && !organization.syncEnabled) return 'Synchronization is disabled for this organization';
+export function syncBlockedReason(
+  integration: IntegrationItem,
+  organization: Organization | undefined,
+): string | null {
+  if (organization !== undefined && !organization.syncEnabled)
+    return 'Synchronization is disabled for this organization';
   if (integration.status !== 'ACTIVE') return 'The integration is not active';
   return null;
 }
 
-function SyncButtons({ integration, organization }: { integration: IntegrationItem; organization: Organization | undefined }) {
+function SyncButtons({
+  integration,
+  organization,
+}: {
+  integration: IntegrationItem;
+  organization: Organization | undefined;
+}) {
   const session = useSession();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -40,7 +50,11 @@ function SyncButtons({ integration, organization }: { integration: IntegrationIt
     await queryClient.invalidateQueries({ queryKey: ['runs', 'list'] });
   };
   const sync = useMutation({ mutationFn: () => triggerSync(integration.id), onSuccess: done });
-  const changes = useMutation({ mutationFn: () => notifyChanges(integration.id, integration.type.toUpperCase().replace(/[^A-Z0-9_]/g, '_')), onSuccess: done });
+  const changes = useMutation({
+    mutationFn: () =>
+      notifyChanges(integration.id, integration.type.toUpperCase().replace(/[^A-Z0-9_]/g, '_')),
+    onSuccess: done,
+  });
   if (!canControl(session, integration.organizationId)) return null;
   const blocked = syncBlockedReason(integration, organization);
   const error = sync.error ?? changes.error;
@@ -48,7 +62,12 @@ function SyncButtons({ integration, organization }: { integration: IntegrationIt
   return (
     <div className="flex flex-col items-start gap-1">
       <div className="flex gap-1.5">
-        <Button size="xs" disabled={blocked !== null || sync.isPending} title={blocked ?? 'Start a full synchronization now'} onClick={() => sync.mutate()}>
+        <Button
+          size="xs"
+          disabled={blocked !== null || sync.isPending}
+          title={blocked ?? 'Start a full synchronization now'}
+          onClick={() => sync.mutate()}
+        >
           <Play aria-hidden /> Run Sync
         </Button>
         {integration.capabilities.partialSync && (
@@ -82,10 +101,21 @@ function SyncButtons({ integration, organization }: { integration: IntegrationIt
   );
 }
 
-export function integrationColumns(organizations: Map<string, Organization>): ColumnDef<IntegrationItem, any>[] {
+export function integrationColumns(
+  organizations: Map<string, Organization>,
+): ColumnDef<IntegrationItem, any>[] {
   return [
-    column.accessor('type', { header: 'Type', size: 160, cell: (info) => integrationTypeLabel(info.getValue()) }),
-    column.accessor('name', { header: 'Name', size: 220, meta: { grow: true }, cell: (info) => <span className="font-medium">{info.getValue()}</span> }),
+    column.accessor('type', {
+      header: 'Type',
+      size: 160,
+      cell: (info) => integrationTypeLabel(info.getValue()),
+    }),
+    column.accessor('name', {
+      header: 'Name',
+      size: 220,
+      meta: { grow: true },
+      cell: (info) => <span className="font-medium">{info.getValue()}</span>,
+    }),
     column.accessor('organizationName', {
       header: 'Organization',
       size: 180,
@@ -121,7 +151,9 @@ export function integrationColumns(organizations: Map<string, Organization>): Co
         <span className="flex flex-wrap gap-1">
           {info.getValue().cancellable && <Badge>Cancellable</Badge>}
           {info.getValue().partialSync && <Badge>Partial sync</Badge>}
-          {!info.getValue().cancellable && !info.getValue().partialSync && <span className="text-muted-foreground">—</span>}
+          {!info.getValue().cancellable && !info.getValue().partialSync && (
+            <span className="text-muted-foreground">—</span>
+          )}
         </span>
       ),
     }),
@@ -146,7 +178,12 @@ export function integrationColumns(organizations: Map<string, Organization>): Co
       id: 'actions',
       header: 'Actions',
       size: 230,
-      cell: (info) => <SyncButtons integration={info.row.original} organization={organizations.get(info.row.original.organizationId)} />,
+      cell: (info) => (
+        <SyncButtons
+          integration={info.row.original}
+          organization={organizations.get(info.row.original.organizationId)}
+        />
+      ),
     }),
   ];
 }

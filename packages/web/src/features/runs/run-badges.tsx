@@ -3,7 +3,12 @@ import { CircleAlert, CircleCheck, Info, Loader2, TriangleAlert } from 'lucide-r
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { progressLabel } from '@/lib/labels';
 
-const STATUS_TONE: Record<SyncStatus, BadgeTone> = { OK: 'ok', INFO: 'info', WARNING: 'warning', ERROR: 'error' };
+const STATUS_TONE: Record<SyncStatus, BadgeTone> = {
+  OK: 'ok',
+  INFO: 'info',
+  WARNING: 'warning',
+  ERROR: 'error',
+};
 const STATUS_ICON = { OK: CircleCheck, INFO: Info, WARNING: TriangleAlert, ERROR: CircleAlert };
 
 export function StatusBadge({ status }: { status: SyncStatus }) {

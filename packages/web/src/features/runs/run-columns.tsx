@@ -7,7 +7,14 @@ import { useMemo } from 'react';
 import { errorMessage } from '@/api/client';
 import { Button } from '@/components/ui/button';
 import { useNow } from '@/lib/use-now';
-import { elapsedMs, formatAbsolute, formatCount, formatDuration, formatRelative, timeZoneName } from '@/lib/format';
+import {
+  elapsedMs,
+  formatAbsolute,
+  formatCount,
+  formatDuration,
+  formatRelative,
+  timeZoneName,
+} from '@/lib/format';
 import { integrationTypeLabel } from '@/lib/labels';
 import { canControl, useSession } from '@/features/session/session.queries';
 import { ProgressBadge, StatusBadge } from './run-badges';
@@ -24,7 +31,12 @@ function RunDate({ run }: { run: Run }) {
   const now = useNow(30_000);
   const at = runTime(run);
   return (
-    <Link to="/runs/$runId" params={{ runId: run.id }} className="font-medium text-primary hover:underline" title={`${at} (${timeZoneName()})`}>
+    <Link
+      to="/runs/$runId"
+      params={{ runId: run.id }}
+      className="font-medium text-primary hover:underline"
+      title={`${at} (${timeZoneName()})`}
+    >
       <span className="block tabular-nums whitespace-nowrap">{formatAbsolute(at)}</span>
       <span className="block text-xs font-normal text-muted-foreground">{formatRelative(at, now)}</span>
     </Link>
@@ -34,7 +46,11 @@ function RunDate({ run }: { run: Run }) {
 function RunDuration({ run }: { run: Run }) {
   const now = useNow(1000);
   const live = run.finishedAt === null && run.startedAt !== null;
-  return <span className="tabular-nums">{formatDuration(live ? elapsedMs(run.startedAt, null, now) : run.durationMs)}</span>;
+  return (
+    <span className="tabular-nums">
+      {formatDuration(live ? elapsedMs(run.startedAt, null, now) : run.durationMs)}
+    </span>
+  );
 }
 
 /** Cancel Sync, for people allowed to, on runs whose integration can stop one in progress. */
@@ -84,7 +100,12 @@ const counter = (key: keyof Run['counters'], header: string) =>
 export function useRunColumns(organizationNames: Map<string, string> | null): ColumnDef<Run, any>[] {
   return useMemo(
     () => [
-      column.accessor(runTime, { id: 'date', header: 'Date', size: 178, cell: (info) => <RunDate run={info.row.original} /> }),
+      column.accessor(runTime, {
+        id: 'date',
+        header: 'Date',
+        size: 178,
+        cell: (info) => <RunDate run={info.row.original} />,
+      }),
       ...(organizationNames === null
         ? []
         : [
@@ -94,21 +115,48 @@ export function useRunColumns(organizationNames: Map<string, string> | null): Co
               size: 150,
             }),
           ]),
-      column.accessor('integrationType', { header: 'Type', size: 130, cell: (info) => integrationTypeLabel(info.getValue()) }),
-      column.accessor('name', { header: 'Name', size: 140, meta: { grow: true }, cell: (info) => info.getValue() ?? '—' }),
+      column.accessor('integrationType', {
+        header: 'Type',
+        size: 130,
+        cell: (info) => integrationTypeLabel(info.getValue()),
+      }),
+      column.accessor('name', {
+        header: 'Name',
+        size: 140,
+        meta: { grow: true },
+        cell: (info) => info.getValue() ?? '—',
+      }),
       column.accessor('trigger', {
         header: 'Trigger',
         size: 165,
         cell: (info) => <code className="text-xs">{info.getValue()}</code>,
       }),
-      column.accessor('progress', { header: 'Progress', size: 160, cell: (info) => <ProgressBadge progress={info.getValue()} /> }),
-      column.display({ id: 'duration', header: 'Duration', size: 100, cell: (info) => <RunDuration run={info.row.original} /> }),
-      column.accessor('status', { header: 'Status', size: 105, cell: (info) => <StatusBadge status={info.getValue()} /> }),
+      column.accessor('progress', {
+        header: 'Progress',
+        size: 160,
+        cell: (info) => <ProgressBadge progress={info.getValue()} />,
+      }),
+      column.display({
+        id: 'duration',
+        header: 'Duration',
+        size: 100,
+        cell: (info) => <RunDuration run={info.row.original} />,
+      }),
+      column.accessor('status', {
+        header: 'Status',
+        size: 105,
+        cell: (info) => <StatusBadge status={info.getValue()} />,
+      }),
       counter('processed', 'Processed'),
       counter('updates', 'Updates'),
       counter('warnings', 'Warnings'),
       counter('errors', 'Errors'),
-      column.display({ id: 'actions', header: 'Actions', size: 130, cell: (info) => <CancelSyncButton run={info.row.original} /> }),
+      column.display({
+        id: 'actions',
+        header: 'Actions',
+        size: 130,
+        cell: (info) => <CancelSyncButton run={info.row.original} />,
+      }),
     ],
     [organizationNames],
   );

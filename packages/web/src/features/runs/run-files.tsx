@@ -12,7 +12,8 @@ export function RunFiles({ runId }: { runId: string }) {
   const { data, error, isPending, refetch } = useQuery(runArtifactsQuery(runId));
   if (isPending) return <LoadingState />;
   if (error !== null) return <ErrorState error={error} onRetry={() => void refetch()} />;
-  if (data.items.length === 0) return <EmptyState title="This run has no log files">Connectors attach them as the run goes.</EmptyState>;
+  if (data.items.length === 0)
+    return <EmptyState title="This run has no log files">Connectors attach them as the run goes.</EmptyState>;
   return (
     <table className="w-full text-sm" aria-label="Log files">
       <thead>
@@ -28,7 +29,11 @@ export function RunFiles({ runId }: { runId: string }) {
         {data.items.map((file) => (
           <tr key={file.id} data-testid="file-row" className="border-b border-border/70">
             <td className="px-3 py-2">
-              <a className="inline-flex items-center gap-1.5 text-primary hover:underline" href={apiUrl(`/runs/${runId}/artifacts/${file.id}`)} download={file.name}>
+              <a
+                className="inline-flex items-center gap-1.5 text-primary hover:underline"
+                href={apiUrl(`/runs/${runId}/artifacts/${file.id}`)}
+                download={file.name}
+              >
                 <Download className="size-3.5" aria-hidden />
                 {file.name}
               </a>

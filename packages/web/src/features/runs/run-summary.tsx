@@ -63,7 +63,10 @@ export function RunSummary({ run }: { run: Run }) {
         <Fact label="Error category">{run.errorCategory ?? '—'}</Fact>
         {run.cancelRequestedBy !== null && <Fact label="Cancel requested by">{run.cancelRequestedBy}</Fact>}
       </dl>
-      <dl aria-label="Counters" className="grid grid-cols-3 border-t border-border bg-muted/40 sm:grid-cols-6 xl:grid-cols-11">
+      <dl
+        aria-label="Counters"
+        className="grid grid-cols-3 border-t border-border bg-muted/40 sm:grid-cols-6 xl:grid-cols-11"
+      >
         {COUNTERS.map(([key, label]) => (
           <div key={key} className="px-4 py-2.5">
             <dt className="text-xs text-muted-foreground">{label}</dt>
@@ -81,7 +84,9 @@ export function RunSummary({ run }: { run: Run }) {
             <h2 className="text-sm font-semibold">Exception</h2>
             <CopyButton text={run.exception} label="Copy exception" />
           </div>
-          <pre className="max-h-48 overflow-auto rounded bg-red-50 p-3 font-mono text-xs whitespace-pre-wrap text-red-950">{run.exception}</pre>
+          <pre className="max-h-48 overflow-auto rounded bg-red-50 p-3 font-mono text-xs whitespace-pre-wrap text-red-950">
+            {run.exception}
+          </pre>
         </div>
       )}
       {run.objectReport !== null && <ObjectReport report={run.objectReport} />}

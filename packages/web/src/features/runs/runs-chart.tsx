@@ -18,7 +18,11 @@ export function chartWindow(query: Record<string, string>, now: number): { from:
 }
 
 /** Stacked sums per bucket, bottom (OK) to top (ERROR): uPlot draws stacks as cumulative series. */
-export function stackedSeries(histogram: RunHistogram): { x: number[]; stacks: number[][]; totals: number[] } {
+export function stackedSeries(histogram: RunHistogram): {
+  x: number[];
+  stacks: number[][];
+  totals: number[];
+} {
   const x = histogram.items.map((item) => Date.parse(item.start) / 1000);
   const stacks: number[][] = [];
   let running = histogram.items.map(() => 0);
@@ -84,7 +88,10 @@ export function RunsChart({ query, now, onSelectRange }: RunsChartProps) {
                 const index = u.cursor.idx;
                 if (index === null || index === undefined) return;
                 const start = x[index]! * 1000;
-                onSelect.current({ from: new Date(start).toISOString(), to: new Date(start + step).toISOString() });
+                onSelect.current({
+                  from: new Date(start).toISOString(),
+                  to: new Date(start + step).toISOString(),
+                });
               });
             },
           ],
@@ -110,14 +117,20 @@ export function RunsChart({ query, now, onSelectRange }: RunsChartProps) {
         </span>
         {SYNC_STATUS.map((status) => (
           <span key={status} className="flex items-center gap-1">
-            <span className="inline-block size-2.5 rounded-sm" style={{ background: STATUS_COLOURS[status] }} aria-hidden />
+            <span
+              className="inline-block size-2.5 rounded-sm"
+              style={{ background: STATUS_COLOURS[status] }}
+              aria-hidden
+            />
             {status}
           </span>
         ))}
         <span className="ml-auto">Click a bar to narrow the date range</span>
       </div>
       {error !== null && !isPending ? (
-        <p className="py-8 text-center text-sm text-muted-foreground">The chart could not be loaded: {errorMessage(error)}</p>
+        <p className="py-8 text-center text-sm text-muted-foreground">
+          The chart could not be loaded: {errorMessage(error)}
+        </p>
       ) : data !== undefined && data.items.length === 0 ? (
         <p className="py-8 text-center text-sm text-muted-foreground">No runs in this range.</p>
       ) : (

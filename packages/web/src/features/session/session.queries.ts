@@ -48,7 +48,10 @@ export async function signOut(): Promise<void> {
  * and read payloads, VIEWERs read lists only. The server enforces the same; the console hides what
  * would be refused.
  */
-export function roleIn(session: SessionInfo | null, organizationId: string): 'OPERATOR' | 'ADMIN' | 'VIEWER' | null {
+export function roleIn(
+  session: SessionInfo | null,
+  organizationId: string,
+): 'OPERATOR' | 'ADMIN' | 'VIEWER' | null {
   if (session === null) return null;
   if (session.account?.operator === true || session.kind === 'operatorToken') return 'OPERATOR';
   return session.memberships.find((m) => m.organizationId === organizationId)?.role ?? null;
