@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'packages/web/src/routeTree.gen.ts', '**/node_modules/**', 'data/**', '.bench/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      'packages/web/src/routeTree.gen.ts',
+      '**/node_modules/**',
+      'data/**',
+      '.bench/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

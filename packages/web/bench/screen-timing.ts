@@ -33,7 +33,7 @@ export interface Navigation {
   scripts: number;
   /** The last API answer received before the first row. */
   api: number;
-  /** The API requests the page made before its first row (for the node baseline). */
+  /** The successful API requests answered before the first row (for the node baseline). */
   apiRequests: string[];
   /** The JavaScript files the page loaded (only when asked: reading them takes a while). */
   scriptFiles?: ScriptFile[];
@@ -82,29 +82,35 @@ async function navigate(
   collectScripts = false,
 ): Promise<Navigation> {
   const page = context.pages()[0] ?? (await context.newPage());
-  const apiRequests: string[] = [];
+  const answered: string[] = [];
   const onResponse = (response: Response) => {
     const type = response.request().resourceType();
-    if ((type === 'fetch' || type === 'xhr') && new URL(response.url()).pathname.startsWith('/api/'))
-      apiRequests.push(response.url());
+    const api = new URL(response.url()).pathname.startsWith('/api/');
+    if ((type === 'fetch' || type === 'xhr') && api && response.ok()) answered.push(response.url());
   };
   page.on('response', onResponse);
   const scripts = collectScripts ? watchScripts(page) : undefined;
   try {
     await page.goto(path, { waitUntil: 'commit', timeout: timeoutMs });
     try {
-      await page.waitForFunction('globalThis.__benchFirstRow?.painted !== undefined', undefined, {
-        timeout: timeoutMs,
-        polling: 50,
-      });
+      // A function, not a string: the console's CSP forbids eval, and a function is not eval'ed.
+      await page.waitForFunction(
+        () => (globalThis as any).__benchFirstRow?.painted !== undefined,
+        undefined,
+        {
+          timeout: timeoutMs,
+          polling: 50,
+        },
+      );
     } catch (error) {
       throw new Error(`${path}: no ${ROW} appeared in ${timeoutMs} ms (at ${page.url()})`, { cause: error });
     }
     const t = (await page.evaluate(READ_TIMINGS)) as InPage;
     const before = t.resources.filter((r) => r.responseEnd <= t.firstRow);
-    const apiEnds = before
-      .filter((r) => new URL(r.name).pathname.startsWith('/api/'))
-      .map((r) => r.responseEnd);
+    const apiBefore = before.filter((r) => new URL(r.name).pathname.startsWith('/api/'));
+    const apiEnds = apiBefore.map((r) => r.responseEnd);
+    // The successful API requests answered before the first row: what the row could wait on.
+    const apiRequests = answered.filter((url) => apiBefore.some((r) => r.name === url));
     const scriptEnds = before.filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'));
     const navigation: Navigation = {
       firstRow: t.firstRow,

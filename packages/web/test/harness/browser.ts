@@ -72,7 +72,7 @@ export async function openTestPage(
   const where = (url: string) => (url.startsWith(origin) ? url.slice(origin.length) : url);
   context.on('weberror', (error) => {
     const e = error.error();
-    problems.pageErrors.push(`${e.name}: ${e.message}${e.stack ? `\n${e.stack}` : ''}`);
+    problems.pageErrors.push(e.stack ?? `${e.name}: ${e.message}`);
   });
   context.on('console', (message) => {
     if (message.type() === 'error') {
