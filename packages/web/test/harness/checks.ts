@@ -8,15 +8,6 @@ import { trackedContext } from './browser.js';
 /** Screenshots land in `packages/web/screenshots/<engine>/<name>.png` (git-ignored). */
 export const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
 
-/** The part of an axe result these checks read (axe-core's own types need the DOM library). */
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  help: string;
-  helpUrl: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
 const BLOCKING = new Set(['serious', 'critical']);
 
 /**
@@ -24,12 +15,13 @@ const BLOCKING = new Set(['serious', 'critical']);
  * serious or critical. Call it once the screen shows what the test is about (rows loaded, dialog
  * open). Returns the milder violations, for a test that wants to look at them.
  */
-export async function expectAccessible(page: Page, screenName: string): Promise<AxeViolation[]> {
+export async function expectAccessible(page: Page, screenName: string): Promise<axe.Result[]> {
   // Through the DevTools protocol, so the console's Content-Security-Policy neither blocks nor is loosened.
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run({ resultTypes: ['violations'] });
-    return result.violations as AxeViolation[];
+    const { axe: injected } = globalThis as unknown as { axe: typeof axe };
+    const result = await injected.run({ resultTypes: ['violations'] });
+    return result.violations;
   });
   const blocking = violations.filter((v) => BLOCKING.has(v.impact ?? ''));
   if (blocking.length > 0) {
