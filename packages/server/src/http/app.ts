@@ -9,13 +9,17 @@ import {
   Artifact,
   Call,
   CallSummary,
+  CallsLiveEvent,
   ErrorBody,
   Integration,
   Issue,
+  LiveEvent,
   MaskingRule,
   Member,
   Organization,
+  ResetLiveEvent,
   Run,
+  RunLiveEvent,
   SessionInfo,
   SyncUser,
 } from '@synctrail/types';
@@ -44,6 +48,7 @@ import { apiKeyRoutes } from '../api-keys/api-key.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { maskingRuleRoutes } from '../masking/masking-rule.routes.js';
 import { bundleRoutes } from '../bundles/bundle.routes.js';
+import { liveEventRoutes } from '../events/live-event.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
@@ -60,6 +65,10 @@ export const SHARED_SCHEMAS = [
   Member,
   ApiKey,
   MaskingRule,
+  RunLiveEvent,
+  CallsLiveEvent,
+  ResetLiveEvent,
+  LiveEvent,
 ];
 
 /** One route of the app as Fastify registered it (the authentication matrix walks these). */
@@ -197,6 +206,11 @@ export async function buildApp(
   auditRoutes(app, services);
   maskingRuleRoutes(app, services);
   bundleRoutes(app, services);
+  liveEventRoutes(app, services, {
+    authenticator,
+    heartbeatMs: config.liveEventHeartbeatMs,
+    retryMs: 2000,
+  });
 
   const jobs = new BackgroundJobs(
     services.scheduler,
@@ -209,6 +223,8 @@ export async function buildApp(
     app.addHook('onReady', async () => jobs.start());
   // No new tick once shutdown starts; a tick under way is awaited once the requests are drained.
   app.addHook('preClose', async () => jobs.halt());
+  // Event streams never end by themselves: close them, or draining would wait out the grace period.
+  app.addHook('preClose', async () => services.liveStreams.hub.close());
   app.addHook('onClose', async () => jobs.stop());
   return Object.assign(app, { services, jobs, routeList: routes });
 }
