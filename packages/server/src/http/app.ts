@@ -12,6 +12,7 @@ import {
   CallsLiveEvent,
   ErrorBody,
   Integration,
+  IntegrationOverview,
   Issue,
   LiveEvent,
   MaskingRule,
@@ -49,11 +50,13 @@ import { auditRoutes } from '../audit/audit.routes.js';
 import { maskingRuleRoutes } from '../masking/masking-rule.routes.js';
 import { bundleRoutes } from '../bundles/bundle.routes.js';
 import { liveEventRoutes } from '../events/live-event.routes.js';
+import { integrationRoutes } from '../integrations/integration.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
   Organization,
   Integration,
+  IntegrationOverview,
   SyncUser,
   Run,
   Action,
@@ -200,6 +203,7 @@ export async function buildApp(
   artifactRoutes(app, services, config);
   runControlRoutes(app, services);
   organizationRoutes(app, services);
+  integrationRoutes(app, services);
   sessionRoutes(app, services);
   memberRoutes(app, services);
   apiKeyRoutes(app, services);
