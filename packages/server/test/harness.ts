@@ -17,7 +17,7 @@ export const PG_ADMIN_URL =
   process.env.SYNCTRAIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Test databases are named `<prefix><random>`; a prefix of one's own keeps parallel checkouts apart. */
-const DB_PREFIX = /^[a-z_][a-z0-9_]{0,30}$/.test(process.env.SYNCTRAIL_TEST_DB_PREFIX ?? '')
+export const DB_PREFIX = /^[a-z_][a-z0-9_]{0,30}$/.test(process.env.SYNCTRAIL_TEST_DB_PREFIX ?? '')
   ? process.env.SYNCTRAIL_TEST_DB_PREFIX!
   : 'synctrail_test_';
 

@@ -63,14 +63,22 @@ interface ScreenResult {
   name: string;
   timings: ScreenTimings;
   baseline: number;
-  requests: string[];
+  /** Each request alone from node: its URL and median ms. */
+  requests: { url: string; ms: number }[];
 }
 
 async function measure(name: string, timings: ScreenTimings, cookie: string): Promise<ScreenResult> {
-  const requests = timings.cold[0]!.apiRequests;
+  const urls = timings.cold[0]!.apiRequests;
   const samples: number[] = [];
-  await fetchData(requests, cookie); // the first fills the server's caches, as the warm-up navigation did
-  for (let i = 0; i < REPEATS; i++) samples.push(await fetchData(requests, cookie));
+  await fetchData(urls, cookie); // the first fills the server's caches, as the warm-up navigation did
+  for (let i = 0; i < REPEATS; i++) samples.push(await fetchData(urls, cookie));
+  // Which request the time goes to.
+  const requests: { url: string; ms: number }[] = [];
+  for (const url of urls) {
+    const alone: number[] = [];
+    for (let i = 0; i < REPEATS; i++) alone.push(await fetchData([url], cookie));
+    requests.push({ url, ms: median(alone) });
+  }
   return { name, timings, baseline: median(samples), requests };
 }
 
@@ -89,7 +97,11 @@ function screenLines(r: ScreenResult): { lines: string[]; meets: boolean } {
       `    cold, median of each step since navigation start: HTML ${part((n) => n.document)}, ` +
         `last script ${part((n) => n.scripts)}, last API answer ${part((n) => n.api)}, first row painted ${ms(cold)}`,
       `    samples cold: ${r.timings.cold.map((n) => fmt(n.firstRow)).join(', ')}; warm: ${r.timings.warm.map((n) => fmt(n.firstRow)).join(', ')}`,
-      `    API requests: ${r.requests.map((u) => new URL(u).pathname + new URL(u).search).join(', ')}`,
+      `    each API request alone from node (median): ${r.requests
+        .map(
+          ({ url, ms: t }) => `${decodeURIComponent(new URL(url).pathname + new URL(url).search)} ${ms(t)}`,
+        )
+        .join(', ')}`,
     ],
   };
 }

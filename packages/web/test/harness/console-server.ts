@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { EngineKind } from '../../../server/src/storage/engine.js';
-import { createTestDatabase, type TestDatabase } from '../../../server/test/harness.js';
+import { createTestDatabase } from '../../../server/test/harness.js';
 import { startServerProcess, storageEnv, type ServerProcess } from '../../../server/test/server-process.js';
+import { demoDatabase, type SuiteDatabase } from './demo-template.js';
 
 /** The built console the server serves at `/`; the suites test what `npm run build` produced. */
 export const CONSOLE_DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
@@ -73,9 +74,17 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
+/** A fresh database for a suite: a copy of the demo data set (and accounts), or an empty one. */
+async function suiteDatabase(kind: EngineKind, demo: boolean): Promise<SuiteDatabase> {
+  if (demo) return demoDatabase(kind, { SYNCTRAIL_DEMO_PASSWORD: DEMO_PASSWORD });
+  const database = await createTestDatabase(kind);
+  return { env: storageEnv(database), drop: () => database.drop() };
+}
+
 /**
  * Starts the real `synctrail serve` process on a fresh database of the engine (a new SQLite file, or
- * a new PostgreSQL database), with the demo data set and accounts, serving the built console.
+ * a new PostgreSQL database), with the demo data set and accounts (`serve --demo-if-empty` with
+ * SYNCTRAIL_DEMO_PASSWORD, loaded once per test run: see demo-template.ts), serving the built console.
  * Background jobs are off so that no scheduled run appears while a suite looks at a list.
  */
 export async function startConsoleServer(
@@ -83,23 +92,20 @@ export async function startConsoleServer(
   options: ConsoleServerOptions = {},
 ): Promise<ConsoleServer> {
   assertConsoleBuilt();
-  const demo = options.demo ?? true;
-  const database: TestDatabase = await createTestDatabase(kind);
+  const database = await suiteDatabase(kind, options.demo ?? true);
   let server: ServerProcess;
   try {
     server = await startServerProcess(
       {
-        ...storageEnv(database),
+        ...database.env,
         PORT: String(await testPort()),
         SYNCTRAIL_BACKGROUND_JOBS: 'off',
         // Every test signs in; the production limits are for people, not for a suite.
         SYNCTRAIL_SIGN_IN_RATE_LIMIT_PER_MINUTE: '10000',
         SYNCTRAIL_REFUSED_CREDENTIALS_PER_MINUTE: '10000',
-        ...(demo ? { SYNCTRAIL_DEMO_PASSWORD: DEMO_PASSWORD } : {}),
         ...options.env,
       },
-      // Loading the demo data set takes 15-30 s on this machine.
-      { serveArgs: demo ? ['--demo-if-empty'] : [], startTimeoutMs: 240_000 },
+      { startTimeoutMs: 60_000 },
     );
   } catch (error) {
     await database.drop();
