@@ -22,6 +22,9 @@ const Env = Type.Object({
   SYNCTRAIL_IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 72 }),
   SYNCTRAIL_SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 10 * 60 * 1000, default: 10 * 1000 }),
   SYNCTRAIL_EXPORT_MAX_ROWS: Type.Optional(Type.Integer({ minimum: 1 })),
+  SYNCTRAIL_EVENTS_POLL_MS: Type.Integer({ minimum: 20, maximum: 60_000, default: 300 }),
+  SYNCTRAIL_EVENTS_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 10 * 60 * 1000, default: 15_000 }),
+  SYNCTRAIL_EVENTS_RETENTION_MINUTES: Type.Number({ exclusiveMinimum: 0, default: 60 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -53,6 +56,12 @@ export interface Config {
   shutdownGraceMs: number;
   /** Most rows one export may hold; no cap when undefined. */
   exportMaxRows: number | undefined;
+  /** How often each process reads the live event log while a client listens. */
+  liveEventPollMs: number;
+  /** A comment line on every open event stream this often (and its credentials checked again). */
+  liveEventHeartbeatMs: number;
+  /** How long live events are kept for clients that reconnect with Last-Event-ID. */
+  liveEventRetentionMs: number;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
 }
 
@@ -94,6 +103,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     idempotencyTtlMs: e.SYNCTRAIL_IDEMPOTENCY_TTL_HOURS * 3600 * 1000,
     shutdownGraceMs: e.SYNCTRAIL_SHUTDOWN_GRACE_MS,
     exportMaxRows: e.SYNCTRAIL_EXPORT_MAX_ROWS,
+    liveEventPollMs: e.SYNCTRAIL_EVENTS_POLL_MS,
+    liveEventHeartbeatMs: e.SYNCTRAIL_EVENTS_HEARTBEAT_MS,
+    liveEventRetentionMs: e.SYNCTRAIL_EVENTS_RETENTION_MINUTES * 60 * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

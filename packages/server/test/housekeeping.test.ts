@@ -49,6 +49,7 @@ for (const kind of ENGINES) {
         idempotencyKeys: 1,
         sessions: 1,
         uploads: 1,
+        liveEvents: 0, // the run's one live event is the newest: kept (see below)
       });
       // The key is forgotten: the same key now starts a new run rather than replaying.
       const again = await t.api(
@@ -65,7 +66,19 @@ for (const kind of ENGINES) {
         idempotencyKeys: 0,
         sessions: 0,
         uploads: 0,
+        liveEvents: 0,
       });
+    });
+
+    it('prunes live events past their retention (an hour), all but the newest', async () => {
+      const { integration } = await seedBasics(t.api);
+      for (let i = 0; i < 3; i++) await t.api('POST', '/api/v1/runs', { integrationId: integration.id });
+      const log = t.app.services.liveEvents.repository;
+      const before = (await log.bounds())!;
+      expect((await t.app.services.housekeeping.sweep(new Date(Date.now() + 0.5 * HOUR))).liveEvents).toBe(0);
+      const swept = await t.app.services.housekeeping.sweep(new Date(Date.now() + 2 * HOUR));
+      expect(swept.liveEvents).toBe(before.max - before.min);
+      expect(await log.bounds()).toEqual({ min: before.max, max: before.max });
     });
   });
 }

@@ -69,6 +69,10 @@ const ROWS: Row[] = [
     },
   ),
   R('list integrations', 'GET', (i) => `/api/v1/organizations/${i.orgA}/integrations`, READ),
+  R('list integrations across organizations', 'GET', () => '/api/v1/integrations', LIST, { list: true }),
+  R('list integrations of A by filter', 'GET', (i) => `/api/v1/integrations?organizationId=${i.orgA}`, LIST, {
+    list: true,
+  }),
   R(
     'create integration',
     'POST',

@@ -224,6 +224,7 @@ for (const kind of ENGINES) {
         const control = (now: () => Date) =>
           new RunControlService(t.engine, services.runs, services.integrations, services.users, {
             staleRunTimeoutMs: 10 * 60_000,
+            events: services.liveEvents,
             now,
           });
         // Within the timeout nothing happens.

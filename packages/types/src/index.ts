@@ -12,3 +12,4 @@ export * from './auth.js';
 export * from './audit.js';
 export * from './masking.js';
 export * from './exports.js';
+export * from './events.js';

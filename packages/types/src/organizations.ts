@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
-import { INTEGRATION_STATUS } from './enums.js';
+import { INTEGRATION_STATUS, RUN_PROGRESS, SYNC_STATUS } from './enums.js';
 import { ListFilter, PageQuery } from './pagination.js';
 import { ExportQuery } from './exports.js';
 
@@ -117,6 +117,41 @@ export const IntegrationListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type IntegrationListQuery = Static<typeof IntegrationListQuery>;
+
+/** The newest run of an integration (by request time), as the integrations overview shows it. */
+export const LastRun = Type.Object({
+  id: Id,
+  status: StringEnum(SYNC_STATUS),
+  progress: StringEnum(RUN_PROGRESS),
+  trigger: Type.String(),
+  requestedAt: Timestamp,
+  finishedAt: Nullable(Timestamp),
+});
+export type LastRun = Static<typeof LastRun>;
+
+/** An integration in `GET /api/v1/integrations`: with its organization's name and its newest run. */
+export const IntegrationOverview = Type.Object(
+  {
+    ...Integration.properties,
+    organizationName: Type.String(),
+    lastRun: Nullable(LastRun),
+  },
+  { $id: 'IntegrationOverview' },
+);
+export type IntegrationOverview = Static<typeof IntegrationOverview>;
+
+export const IntegrationOverviewQuery = Type.Object(
+  {
+    ...PageQuery,
+    ...ExportQuery,
+    organizationId: ListFilter('Organization ids, comma-separated.'),
+    type: ListFilter('Integration types, comma-separated (any case).'),
+    status: ListFilter('ACTIVE and/or INACTIVE (any case).'),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in name.' })),
+  },
+  { additionalProperties: false },
+);
+export type IntegrationOverviewQuery = Static<typeof IntegrationOverviewQuery>;
 
 export const SyncUser = Type.Object(
   {

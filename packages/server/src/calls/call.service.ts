@@ -20,6 +20,7 @@ import { parseStatusCodes } from './call-filters.js';
 import { canonicalCodes } from '../shared/enum-aliases.js';
 import type { Masker } from '../masking/masker.js';
 import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
+import type { CallsIngested, LiveEventService } from '../events/live-event.service.js';
 
 const REQUEST_TYPE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
@@ -44,11 +45,28 @@ function toRecord(input: CallInput, organizationId: string, now: Date, masker: M
   };
 }
 
+/** A batch's calls per organization and run, for the live stream. */
+function ingested(records: readonly CallRecord[]): CallsIngested[] {
+  const groups = new Map<string, CallsIngested>();
+  for (const r of records) {
+    const key = `${r.organizationId}/${r.runId ?? ''}`;
+    const group = groups.get(key);
+    if (!group)
+      groups.set(key, { organizationId: r.organizationId, runId: r.runId, count: 1, latestAt: r.at });
+    else {
+      group.count++;
+      if (r.at > group.latestAt) group.latestAt = r.at;
+    }
+  }
+  return [...groups.values()];
+}
+
 export class CallService {
   readonly repository: CallRepository;
 
   constructor(
     private readonly engine: Engine,
+    private readonly events: LiveEventService,
     private readonly masking: MaskerSource = BASELINE_MASKERS,
   ) {
     this.repository = new CallRepository(engine);
@@ -74,6 +92,7 @@ export class CallService {
         return toRecord(input, organizationId, now, maskers.get(organizationId)!);
       });
       await this.repository.insertBatch(records);
+      await this.events.callsIngested(ingested(records));
       return { accepted: records.length, ids: records.map((r) => r.id) };
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Action, Call, Run } from '@synctrail/types';
+import { Action, Call, IntegrationOverview, Run } from '@synctrail/types';
 import { cellText, columnsOf, pickColumns, valueAtPath } from './export-columns.js';
 
 describe('columnsOf', () => {
@@ -11,6 +11,16 @@ describe('columnsOf', () => {
     expect(columnsOf(Run)).toEqual(
       expect.arrayContaining(['counters.errors', 'counters.processed', 'objectReport']),
     );
+    // An object that may be null is flattened too (its cells are empty when it is null).
+    expect(columnsOf(IntegrationOverview)).toEqual(
+      expect.arrayContaining([
+        'organizationName',
+        'capabilities.cancellable',
+        'lastRun.status',
+        'lastRun.finishedAt',
+      ]),
+    );
+    expect(columnsOf(IntegrationOverview)).not.toContain('lastRun');
     expect(columnsOf(Call)).toEqual(
       expect.arrayContaining(['request.headers', 'request.body', 'response.headers', 'response.body']),
     );

@@ -4,20 +4,29 @@ import { AppError } from '../http/errors.js';
 interface SchemaLike {
   type?: unknown;
   properties?: Record<string, SchemaLike>;
+  anyOf?: SchemaLike[];
+}
+
+/** The object schema of a field that is an object or null (`Nullable(Type.Object(…))`), if it is one. */
+function objectOf(property: SchemaLike): SchemaLike | undefined {
+  const candidates = property.anyOf ?? [property];
+  return candidates.find(
+    (c) => c.type === 'object' && c.properties !== undefined && Object.keys(c.properties).length > 0,
+  );
 }
 
 /**
  * The columns of an exported list, from the schema of its rows: one per leaf field, nested objects
- * flattened with dotted names (`counters.errors`, `source.system`). Free-form objects (details,
- * headers) stay one column holding their JSON.
+ * flattened with dotted names (`counters.errors`, `source.system`; an object that may be null, such as
+ * `lastRun`, too: its cells are empty when it is). Free-form objects (details, headers) stay one
+ * column holding their JSON.
  */
 export function columnsOf(schema: object, prefix = ''): string[] {
   const properties = (schema as SchemaLike).properties ?? {};
-  return Object.entries(properties).flatMap(([name, property]) =>
-    property.type === 'object' && property.properties && Object.keys(property.properties).length > 0
-      ? columnsOf(property, `${prefix}${name}.`)
-      : [`${prefix}${name}`],
-  );
+  return Object.entries(properties).flatMap(([name, property]) => {
+    const nested = objectOf(property);
+    return nested ? columnsOf(nested, `${prefix}${name}.`) : [`${prefix}${name}`];
+  });
 }
 
 /** `columns=` as asked (picked and ordered), or every column; unknown names answer 400. */

@@ -1,31 +1,37 @@
 import type { Engine } from '../storage/engine.js';
 import { HousekeepingRepository } from './housekeeping.repository.js';
+import { LiveEventRepository } from '../events/live-event.repository.js';
 
 export interface HousekeepingOptions {
   /** How long a stored Idempotency-Key answer is kept (retries come within minutes). */
   idempotencyTtlMs: number;
   /** An upload still incomplete after this long was abandoned. */
   abandonedUploadMs: number;
+  /** How long the live event log keeps an event (for clients resuming with Last-Event-ID). */
+  liveEventRetentionMs: number;
 }
 
 export interface HousekeepingResult {
   idempotencyKeys: number;
   sessions: number;
   uploads: number;
+  liveEvents: number;
 }
 
 /**
  * Removes what only served a moment: old idempotency answers, expired sessions, abandoned uploads.
- * Never touches recorded data (runs, actions, calls, issues, artifacts, the audit log).
+ * Live events older than their retention go too (they only serve reconnecting clients). Never touches recorded data (runs, actions, calls, issues, artifacts, the audit log).
  */
 export class HousekeepingService {
   readonly repository: HousekeepingRepository;
+  private readonly liveEvents: LiveEventRepository;
 
   constructor(
     engine: Engine,
     private readonly options: HousekeepingOptions,
   ) {
     this.repository = new HousekeepingRepository(engine);
+    this.liveEvents = new LiveEventRepository(engine);
   }
 
   async sweep(now = new Date()): Promise<HousekeepingResult> {
@@ -36,6 +42,9 @@ export class HousekeepingService {
       sessions: await this.repository.deleteSessionsExpiredBefore(now),
       uploads: await this.repository.deleteAbandonedUploadsBefore(
         new Date(now.getTime() - this.options.abandonedUploadMs),
+      ),
+      liveEvents: await this.liveEvents.pruneBefore(
+        new Date(now.getTime() - this.options.liveEventRetentionMs),
       ),
     };
   }

@@ -9,13 +9,18 @@ import {
   Artifact,
   Call,
   CallSummary,
+  CallsLiveEvent,
   ErrorBody,
   Integration,
+  IntegrationOverview,
   Issue,
+  LiveEvent,
   MaskingRule,
   Member,
   Organization,
+  ResetLiveEvent,
   Run,
+  RunLiveEvent,
   SessionInfo,
   SyncUser,
 } from '@synctrail/types';
@@ -44,11 +49,14 @@ import { apiKeyRoutes } from '../api-keys/api-key.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { maskingRuleRoutes } from '../masking/masking-rule.routes.js';
 import { bundleRoutes } from '../bundles/bundle.routes.js';
+import { liveEventRoutes } from '../events/live-event.routes.js';
+import { integrationRoutes } from '../integrations/integration.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
   Organization,
   Integration,
+  IntegrationOverview,
   SyncUser,
   Run,
   Action,
@@ -60,6 +68,10 @@ export const SHARED_SCHEMAS = [
   Member,
   ApiKey,
   MaskingRule,
+  RunLiveEvent,
+  CallsLiveEvent,
+  ResetLiveEvent,
+  LiveEvent,
 ];
 
 /** One route of the app as Fastify registered it (the authentication matrix walks these). */
@@ -191,12 +203,18 @@ export async function buildApp(
   artifactRoutes(app, services, config);
   runControlRoutes(app, services);
   organizationRoutes(app, services);
+  integrationRoutes(app, services);
   sessionRoutes(app, services);
   memberRoutes(app, services);
   apiKeyRoutes(app, services);
   auditRoutes(app, services);
   maskingRuleRoutes(app, services);
   bundleRoutes(app, services);
+  liveEventRoutes(app, services, {
+    authenticator,
+    heartbeatMs: config.liveEventHeartbeatMs,
+    retryMs: 2000,
+  });
 
   const jobs = new BackgroundJobs(
     services.scheduler,
@@ -209,6 +227,8 @@ export async function buildApp(
     app.addHook('onReady', async () => jobs.start());
   // No new tick once shutdown starts; a tick under way is awaited once the requests are drained.
   app.addHook('preClose', async () => jobs.halt());
+  // Event streams never end by themselves: close them, or draining would wait out the grace period.
+  app.addHook('preClose', async () => services.liveStreams.hub.close());
   app.addHook('onClose', async () => jobs.stop());
   return Object.assign(app, { services, jobs, routeList: routes });
 }

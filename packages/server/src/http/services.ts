@@ -16,6 +16,9 @@ import { AuditService } from '../audit/audit.service.js';
 import { CallService } from '../calls/call.service.js';
 import { MaskingRuleService } from '../masking/masking-rule.service.js';
 import { BundleService } from '../bundles/bundle.service.js';
+import { LiveEventService } from '../events/live-event.service.js';
+import { LiveEventHub } from '../events/live-event-hub.js';
+import { LiveStreamService } from '../events/live-stream.service.js';
 
 /** Every service, wired once per app. */
 export function createServices(engine: Engine, config: Config) {
@@ -24,12 +27,14 @@ export function createServices(engine: Engine, config: Config) {
   const integrations = new IntegrationService(engine, organizations, masking);
   const users = new UserService(engine, organizations);
   const issues = new IssueService(engine, users);
-  const runs = new RunService(engine, organizations, integrations, users, issues, masking);
+  const liveEvents = new LiveEventService(engine);
+  const runs = new RunService(engine, organizations, integrations, users, issues, liveEvents, masking);
   const idempotency = new IdempotencyService(engine);
-  const calls = new CallService(engine, masking);
+  const calls = new CallService(engine, liveEvents, masking);
   const artifacts = new ArtifactService(engine, runs, idempotency, config.artifactMaxBytes, masking);
   const runControl = new RunControlService(engine, runs, integrations, users, {
     staleRunTimeoutMs: config.staleRunTimeoutMs,
+    events: liveEvents,
   });
   const bundles = new BundleService(runs, artifacts, calls, users, organizations);
   const scheduler = new Scheduler(engine, integrations, runControl);
@@ -38,7 +43,14 @@ export function createServices(engine: Engine, config: Config) {
   const housekeeping = new HousekeepingService(engine, {
     idempotencyTtlMs: config.idempotencyTtlMs,
     abandonedUploadMs: 24 * 3600 * 1000,
+    liveEventRetentionMs: config.liveEventRetentionMs,
   });
+  const liveStreams = new LiveStreamService(
+    liveEvents.repository,
+    new LiveEventHub(liveEvents.repository, runs.repository, { pollMs: config.liveEventPollMs }),
+    organizations,
+    config.liveEventRetentionMs,
+  );
   return {
     engine,
     config,
@@ -56,6 +68,8 @@ export function createServices(engine: Engine, config: Config) {
     housekeeping,
     calls,
     bundles,
+    liveEvents,
+    liveStreams,
     audit: new AuditService(engine),
     masking,
   };

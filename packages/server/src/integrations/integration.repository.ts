@@ -1,9 +1,18 @@
-import type { Integration, IntegrationListQuery, Page } from '@synctrail/types';
+import type {
+  Integration,
+  IntegrationListQuery,
+  IntegrationOverview,
+  LastRun,
+  Page,
+  RunProgress,
+  SortOrder,
+  SyncStatus,
+} from '@synctrail/types';
 import type { Selectable } from 'kysely';
 import type { Engine } from '../storage/engine.js';
 import type { IntegrationsTable } from '../storage/database.js';
-import { fromJson, toBool, toIso, toJson } from '../storage/row-values.js';
-import { afterPosition, containsText } from '../storage/query-helpers.js';
+import { fromJson, toBool, toIso, toIsoOrNull, toJson } from '../storage/row-values.js';
+import { afterPosition, afterTuple, containsText, inOrganizations } from '../storage/query-helpers.js';
 import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
 function toIntegration(row: Selectable<IntegrationsTable>): Integration {
@@ -21,7 +30,12 @@ function toIntegration(row: Selectable<IntegrationsTable>): Integration {
   };
 }
 
+/** Across organizations: ordered by organization name, integration name, id. */
+const OVERVIEW_CURSOR = { key: 'texts', id: 'uuid' } as const;
+
 export interface IntegrationListFilters {
+  /** Only for the overview across organizations. */
+  organizations?: 'all' | readonly string[];
   types?: string[] | undefined;
   statuses?: string[] | undefined;
   q?: string | undefined;
@@ -72,6 +86,82 @@ export class IntegrationRepository {
       })
       .where('id', '=', i.id)
       .execute();
+  }
+
+  /**
+   * Integrations across organizations, by organization name, then name, then id (ascending by
+   * default), each with its organization's name and newest run.
+   */
+  async overview(
+    filters: IntegrationListFilters,
+    page: { limit: number; cursor?: string | undefined; sort: SortOrder },
+  ): Promise<Page<IntegrationOverview>> {
+    const order = ['organizations.name', 'integrations.name', 'integrations.id'] as const;
+    let qb = this.engine.db
+      .selectFrom('integrations')
+      .innerJoin('organizations', 'organizations.id', 'integrations.organization_id')
+      .selectAll('integrations')
+      .select('organizations.name as organization_name')
+      .where(inOrganizations('integrations.organization_id', filters.organizations ?? 'all'))
+      .orderBy(order[0], page.sort)
+      .orderBy(order[1], page.sort)
+      .orderBy(order[2], page.sort)
+      .limit(page.limit + 1);
+    if (filters.types) qb = qb.where('integrations.type', 'in', filters.types);
+    if (filters.statuses) qb = qb.where('integrations.status', 'in', filters.statuses);
+    if (filters.q) {
+      const q = filters.q;
+      qb = qb.where(() => containsText(this.engine, 'integrations.name', q));
+    }
+    if (page.cursor) {
+      const { key, id } = decodeCursor(page.cursor, OVERVIEW_CURSOR);
+      qb = qb.where(afterTuple(order, [...(key as string[]), id], page.sort));
+    }
+    const rows = await qb.execute();
+    const lastRuns = await this.lastRuns(rows.map((r) => r.id));
+    const items = rows.map((row): IntegrationOverview => ({
+      ...toIntegration(row),
+      organizationName: row.organization_name,
+      lastRun: lastRuns.get(row.id) ?? null,
+    }));
+    return toPage(items, page.limit, (i) => ({ key: [i.organizationName, i.name], id: i.id }));
+  }
+
+  /** The newest run (by request time) of each integration, one indexed look-up per integration. */
+  private async lastRuns(integrationIds: readonly string[]): Promise<Map<string, LastRun>> {
+    if (integrationIds.length === 0) return new Map();
+    const rows = await this.engine.db
+      .selectFrom('runs')
+      .select(['id', 'integration_id', 'status', 'progress', 'trigger', 'requested_at', 'finished_at'])
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('integrations as i')
+          .select((inner) =>
+            inner
+              .selectFrom('runs as newest')
+              .select('newest.id')
+              .whereRef('newest.integration_id', '=', 'i.id')
+              .orderBy('newest.requested_at', 'desc')
+              .orderBy('newest.id', 'desc')
+              .limit(1)
+              .as('newest_id'),
+          )
+          .where('i.id', 'in', integrationIds),
+      )
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.integration_id,
+        {
+          id: r.id,
+          status: r.status as SyncStatus,
+          progress: r.progress as RunProgress,
+          trigger: r.trigger,
+          requestedAt: toIso(r.requested_at),
+          finishedAt: toIsoOrNull(r.finished_at),
+        },
+      ]),
+    );
   }
 
   /** An organization's integrations, oldest first by default. */

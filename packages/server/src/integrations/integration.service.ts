@@ -5,13 +5,15 @@ import {
   type Integration,
   type IntegrationCreate,
   type IntegrationListQuery,
+  type IntegrationOverview,
+  type IntegrationOverviewQuery,
   type IntegrationPatch,
   type Page,
 } from '@synctrail/types';
 import type { Access, Scope } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
 import { AppError, notFound } from '../http/errors.js';
-import { isUuid, parseList } from '../shared/filters.js';
+import { isUuid, parseIdList, parseList } from '../shared/filters.js';
 import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
 import { IntegrationRepository } from './integration.repository.js';
@@ -66,6 +68,21 @@ export class IntegrationService {
         q: query.q,
       },
       query,
+    );
+  }
+
+  /** `GET /api/v1/integrations`: across the organizations the caller may see (narrowed like the runs list). */
+  async overview(access: Access, query: IntegrationOverviewQuery): Promise<Page<IntegrationOverview>> {
+    access.require('read');
+    return this.repository.overview(
+      {
+        organizations: access.visible(parseIdList('organizationId', query.organizationId)),
+        // Types are lower-case identifiers: `type=Exchange` means `exchange`.
+        types: parseList('type', query.type?.toLowerCase()),
+        statuses: parseList('status', query.status, INTEGRATION_STATUS),
+        q: query.q,
+      },
+      { limit: query.limit ?? 50, cursor: query.cursor, sort: query.sort ?? 'asc' },
     );
   }
 

@@ -8,10 +8,13 @@ import type { UserService } from '../users/user.service.js';
 import type { RunService } from './run.service.js';
 import { RunControlRepository } from './run-control.repository.js';
 import { isFinal } from './run-rules.js';
+import type { LiveEventService } from '../events/live-event.service.js';
 
 export interface RunControlOptions {
   /** A live run with no heartbeat for this long is aborted. */
   staleRunTimeoutMs: number;
+  /** The live event log, told of every run this service changes. */
+  events: LiveEventService;
   now?: () => Date;
 }
 
@@ -93,6 +96,7 @@ export class RunControlService {
       const now = this.now();
       const run = await this.repository.leaseOldestPending(integration.id, worker ?? access.actor, now);
       if (!run) return undefined;
+      await this.options.events.runChanged(run);
       return { run, leaseExpiresAt: new Date(now.getTime() + this.options.staleRunTimeoutMs).toISOString() };
     });
   }
@@ -130,6 +134,7 @@ export class RunControlService {
             })
           : await this.runs.repository.update(run.id, { ...requested, progress: 'ABORTION_PENDING' });
       if (!updated) throw notFound('run_not_found', 'Run', runId);
+      await this.options.events.runChanged(updated);
       return updated;
     });
   }
@@ -145,12 +150,16 @@ export class RunControlService {
     for (const run of await this.repository.findStale(before, batchSize)) {
       const lastSign = run.lastHeartbeatAt ?? run.startedAt ?? run.requestedAt;
       const started = new Date(run.startedAt ?? run.requestedAt);
-      const aborted = await this.repository.abortIfStill(run, before, {
-        finishedAt: now,
-        durationMs: Math.max(0, now.getTime() - started.getTime()),
-        exception: `The connector stopped reporting: no heartbeat since ${lastSign} (timeout ${Math.round(
-          this.options.staleRunTimeoutMs / 1000,
-        )} s), so the run was aborted.`,
+      const aborted = await this.engine.transaction(async () => {
+        const aborted = await this.repository.abortIfStill(run, before, {
+          finishedAt: now,
+          durationMs: Math.max(0, now.getTime() - started.getTime()),
+          exception: `The connector stopped reporting: no heartbeat since ${lastSign} (timeout ${Math.round(
+            this.options.staleRunTimeoutMs / 1000,
+          )} s), so the run was aborted.`,
+        });
+        if (aborted) await this.options.events.runChanged(aborted);
+        return aborted;
       });
       if (aborted) reaped.push(aborted);
     }
@@ -182,6 +191,7 @@ export class RunControlService {
     });
     const run = await this.runs.repository.findById(id);
     if (!run) throw new Error(`run ${id} vanished right after insert`);
+    await this.options.events.runChanged(run);
     return run;
   }
 

@@ -168,6 +168,21 @@ export class RunRepository {
     return row && toRun(row);
   }
 
+  /** The runs with these ids (unknown ones are left out). */
+  async findByIds(ids: readonly string[]): Promise<Map<string, Run>> {
+    const found = new Map<string, Run>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.engine.db
+        .selectFrom('runs')
+        .selectAll('runs')
+        .select(integrationCancellable)
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const row of rows) found.set(row.id, toRun(row));
+    }
+    return found;
+  }
+
   async update(id: string, c: RunChanges): Promise<Run | undefined> {
     const set = {
       ...(c.progress !== undefined ? { progress: c.progress } : {}),

@@ -30,8 +30,12 @@ import type { UserService } from '../users/user.service.js';
 import { RunRepository, type RunChanges, type RunListFilters } from './run.repository.js';
 import { allowedMoves, canMove, isFinal, tally } from './run-rules.js';
 import { canonicalCodes } from '../shared/enum-aliases.js';
+import type { LiveEventService } from '../events/live-event.service.js';
 
 const TRIGGER = new RegExp(TRIGGER_PATTERN);
+
+/** A heartbeat is a live event when the previous one is at least this old (or there was none). */
+export const HEARTBEAT_EVENT_EVERY_MS = 15_000;
 
 /** An action as stored: secrets masked in its details and in a message holding structured data. */
 function toRecord(input: ActionInput, seq: number, now: Date, masker: Masker): ActionRecord {
@@ -81,6 +85,7 @@ export class RunService {
     private readonly integrations: IntegrationService,
     private readonly users: UserService,
     private readonly issues: IssueService,
+    private readonly events: LiveEventService,
     private readonly masking: MaskerSource = BASELINE_MASKERS,
   ) {
     this.repository = new RunRepository(engine);
@@ -181,6 +186,7 @@ export class RunService {
         ...(input.exception !== undefined ? { exception: input.exception } : {}),
         ...(input.objectReport !== undefined ? { objectReport: input.objectReport } : {}),
       });
+      await this.events.runChanged(run);
       return run;
     });
   }
@@ -236,14 +242,24 @@ export class RunService {
       }
       const updated = await this.repository.update(id, changes);
       if (!updated) throw notFound('run_not_found', 'Run', id);
+      await this.events.runChanged(updated);
       return updated;
     });
   }
 
   /** Records that the connector is alive; tells it whether an administrator asked it to stop. */
   async heartbeat(access: Access, id: string): Promise<HeartbeatResult> {
-    const run = await this.get(access, id, 'ingest');
-    if (!isFinal(run.progress)) await this.repository.update(id, { lastHeartbeatAt: new Date() });
+    const run = await this.engine.transaction(async () => {
+      const run = await this.get(access, id, 'ingest');
+      if (isFinal(run.progress)) return run;
+      const now = new Date();
+      await this.repository.update(id, { lastHeartbeatAt: now });
+      // Connectors beat every few seconds; the console needs to hear that a run is alive, not each beat.
+      const last = run.lastHeartbeatAt ? Date.parse(run.lastHeartbeatAt) : undefined;
+      if (last === undefined || now.getTime() - last >= HEARTBEAT_EVENT_EVERY_MS)
+        await this.events.runChanged(run);
+      return run;
+    });
     return {
       progress: run.progress,
       cancelRequested: run.progress === 'ABORTION_PENDING' || run.progress === 'ABORTED',
@@ -282,6 +298,7 @@ export class RunService {
       const firstSeq = updated.counters.processed - inputs.length + 1;
       records.forEach((r, i) => (r.seq = firstSeq + i));
       await this.actions.insertBatch(id, records);
+      await this.events.runChanged(updated);
       return { accepted: inputs.length, firstSeq, run: updated };
     });
   }

@@ -3,13 +3,14 @@ import { unstorable } from './text.js';
 
 /** A keyset position: the sort value (a time in ms, a text or a sequence number) and the tiebreaking id. */
 export interface KeysetPosition {
-  key: number | string;
+  key: number | string | string[];
   id: string | number;
 }
 
 /** What a list's cursor holds, so that a forged one is refused before it reaches SQL. */
 export interface CursorShape {
-  key: 'time' | 'text' | 'seq';
+  /** `texts`: several texts (a sort on more than one text column). */
+  key: 'time' | 'text' | 'seq' | 'texts';
   id: 'uuid' | 'seq';
 }
 
@@ -31,6 +32,10 @@ function fits(value: unknown, kind: CursorShape['key'] | CursorShape['id']): boo
       return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
     case 'text':
       return typeof value === 'string' && value.length <= MAX_TEXT_KEY && unstorable(value) === undefined;
+    case 'texts':
+      return (
+        Array.isArray(value) && value.length >= 2 && value.length <= 4 && value.every((v) => fits(v, 'text'))
+      );
     case 'uuid':
       return typeof value === 'string' && UUID.test(value);
   }
@@ -45,7 +50,7 @@ export function decodeCursor(cursor: string, shape: CursorShape): KeysetPosition
     value = undefined;
   }
   if (Array.isArray(value) && value.length === 2 && fits(value[0], shape.key) && fits(value[1], shape.id)) {
-    return { key: value[0] as number | string, id: value[1] as string | number };
+    return { key: value[0] as KeysetPosition['key'], id: value[1] as string | number };
   }
   throw new AppError('invalid_cursor', 'The cursor is not one this list returned; start again without it.');
 }

@@ -239,6 +239,17 @@ export interface MaskingRulesTable {
   created_by: string | null;
 }
 
+export interface LiveEventsTable {
+  seq: Generated<number>;
+  at: Time;
+  organization_id: string;
+  /** `run` or `calls`. */
+  kind: string;
+  run_id: string | null;
+  count: number | null;
+  latest_at: NullableTime;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   integrations: IntegrationsTable;
@@ -257,4 +268,5 @@ export interface Database {
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
   masking_rules: MaskingRulesTable;
+  live_events: LiveEventsTable;
 }

@@ -6,6 +6,8 @@ import * as m0003 from './migrations/0003-masking-rules.js';
 import * as m0004 from './migrations/0004-audit.js';
 import * as m0005 from './migrations/0005-accounts.js';
 import * as m0006 from './migrations/0006-housekeeping.js';
+import * as m0007 from './migrations/0007-live-events.js';
+import * as m0008 from './migrations/0008-integration-overview.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
 const MIGRATIONS = {
@@ -15,6 +17,8 @@ const MIGRATIONS = {
   '0004-audit': m0004,
   '0005-accounts': m0005,
   '0006-housekeeping': m0006,
+  '0007-live-events': m0007,
+  '0008-integration-overview': m0008,
 } as const;
 
 class EngineMigrationProvider implements MigrationProvider {

@@ -32,6 +32,16 @@ export function afterPosition<DB, TB extends keyof DB>(
   return sql<SqlBool>`(${sql.ref(keyColumn)}, ${sql.ref(idColumn)}) ${op} (${key}, ${position.id})`;
 }
 
+/** Rows strictly after `values` in the order of `columns` (all sorted the same way), e.g. `(a, b, id) > (?, ?, ?)`. */
+export function afterTuple(
+  columns: readonly string[],
+  values: readonly unknown[],
+  sort: SortOrder,
+): Expression<SqlBool> {
+  const op = sort === 'desc' ? sql.raw('<') : sql.raw('>');
+  return sql<SqlBool>`(${sql.join(columns.map((c) => sql.ref(c)))}) ${op} (${sql.join(values)})`;
+}
+
 /** Limits a query to the organizations an `Access` may see (see auth/access.ts). */
 export function inOrganizations(
   column: string,
