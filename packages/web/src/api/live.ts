@@ -1,4 +1,4 @@
-import type { Page, Run } from '@synctrail/types';
+import type { CallsLiveEvent, Page, Run, RunLiveEvent } from '@synctrail/types';
 import { useQueryClient, type InfiniteData, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import { apiUrl } from './client';
@@ -8,13 +8,6 @@ import { apiUrl } from './client';
  * change in place wherever the run is shown, and lists learn that something new arrived. The
  * browser's EventSource reconnects by itself and resumes with `Last-Event-ID`.
  */
-
-interface CallsEvent {
-  kind: 'calls';
-  organizationId: string;
-  runId: string | null;
-  count: number;
-}
 
 type Listener = () => void;
 
@@ -111,7 +104,7 @@ function onRun(client: QueryClient, throttle: Throttle, run: Run) {
   throttle.run(['integrations'], 3000, () => void client.invalidateQueries({ queryKey: ['integrations'] }));
 }
 
-function onCalls(client: QueryClient, throttle: Throttle, event: CallsEvent) {
+function onCalls(client: QueryClient, throttle: Throttle, event: CallsLiveEvent) {
   if (liveState.paused) return;
   for (const query of client.getQueryCache().findAll({ queryKey: ['calls', 'list'] }))
     throttle.run(query.queryKey, 1000, () => refreshHead(client, query.queryKey));
@@ -130,11 +123,11 @@ export function LiveEvents() {
     source.onopen = () => liveState.set({ connected: true });
     source.onerror = () => liveState.set({ connected: false });
     source.addEventListener('run', (message) => {
-      const data = JSON.parse((message as MessageEvent<string>).data) as { run: Run };
+      const data = JSON.parse((message as MessageEvent<string>).data) as RunLiveEvent;
       onRun(client, throttle, data.run);
     });
     source.addEventListener('calls', (message) => {
-      onCalls(client, throttle, JSON.parse((message as MessageEvent<string>).data) as CallsEvent);
+      onCalls(client, throttle, JSON.parse((message as MessageEvent<string>).data) as CallsLiveEvent);
     });
     // Events were missed (the stream was away longer than the server keeps them): read everything again.
     source.addEventListener('reset', () => void client.invalidateQueries());
