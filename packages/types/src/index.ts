@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './pagination.js';
 export * from './organizations.js';
 export * from './runs.js';
+export * from './run-histogram.js';
 export * from './calls.js';
 export * from './issues.js';
 export * from './artifacts.js';

@@ -190,7 +190,8 @@ export const HeartbeatResult = Type.Object({
 });
 export type HeartbeatResult = Static<typeof HeartbeatResult>;
 
-const RunFilters = {
+/** The filters of `GET /api/v1/runs`, shared by the lists of runs and the histogram. */
+export const RunFilters = {
   organizationId: ListFilter('Organization ids, comma-separated.'),
   integrationId: ListFilter('Integration ids, comma-separated.'),
   integrationType: ListFilter('Integration types, comma-separated.'),

@@ -8,6 +8,7 @@ import { RunService } from '../runs/run.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { ArtifactService } from '../artifacts/artifact.service.js';
 import { RunControlService } from '../runs/run-control.service.js';
+import { RunHistogramService } from '../runs/run-histogram.service.js';
 import { Scheduler } from '../schedules/scheduler.js';
 import { AccountService } from '../accounts/account.service.js';
 import { ApiKeyService } from '../api-keys/api-key.service.js';
@@ -62,6 +63,7 @@ export function createServices(engine: Engine, config: Config) {
     idempotency,
     artifacts,
     runControl,
+    histograms: new RunHistogramService(runs.repository),
     scheduler,
     accounts,
     apiKeys,

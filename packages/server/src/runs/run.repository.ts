@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Page, Run, RunProgress, SortOrder, SyncStatus } from '@synctrail/types';
 import type { Engine } from '../storage/engine.js';
 import type { Database, RunsTable } from '../storage/database.js';
@@ -132,6 +132,24 @@ export interface RunListFilters {
   to?: Date | undefined;
 }
 
+/** The list's filters on a query of runs. */
+function filtered<O>(
+  qb: SelectQueryBuilder<Database, 'runs', O>,
+  filters: RunListFilters,
+): SelectQueryBuilder<Database, 'runs', O> {
+  qb = qb.where(inOrganizations('organization_id', filters.organizations));
+  if (filters.integrationIds) qb = qb.where('integration_id', 'in', filters.integrationIds);
+  if (filters.integrationTypes) qb = qb.where('integration_type', 'in', filters.integrationTypes);
+  if (filters.userIds) qb = qb.where('user_id', 'in', filters.userIds);
+  if (filters.names) qb = qb.where('name', 'in', filters.names);
+  if (filters.triggers) qb = qb.where('trigger', 'in', filters.triggers);
+  if (filters.progress) qb = qb.where('progress', 'in', filters.progress);
+  if (filters.statuses) qb = qb.where('status', 'in', filters.statuses);
+  if (filters.from) qb = qb.where('requested_at', '>=', filters.from);
+  if (filters.to) qb = qb.where('requested_at', '<', filters.to);
+  return qb;
+}
+
 const SEVERITY_SQL = sql<number>`case status when 'ERROR' then 3 when 'WARNING' then 2 when 'INFO' then 1 else 0 end`;
 const SEVERITY: Record<SyncStatus, number> = { OK: 0, INFO: 1, WARNING: 2, ERROR: 3 };
 
@@ -244,28 +262,40 @@ export class RunRepository {
   }
 
   async list(filters: RunListFilters, page: { limit: number; cursor?: string | undefined; sort: SortOrder }) {
-    let qb = this.engine.db
-      .selectFrom('runs')
-      .selectAll('runs')
-      .select(integrationCancellable)
-      .where(inOrganizations('organization_id', filters.organizations))
+    let qb = filtered(
+      this.engine.db.selectFrom('runs').selectAll('runs').select(integrationCancellable),
+      filters,
+    )
       .orderBy('requested_at', page.sort)
       .orderBy('id', page.sort)
       .limit(page.limit + 1);
-    if (filters.integrationIds) qb = qb.where('integration_id', 'in', filters.integrationIds);
-    if (filters.integrationTypes) qb = qb.where('integration_type', 'in', filters.integrationTypes);
-    if (filters.userIds) qb = qb.where('user_id', 'in', filters.userIds);
-    if (filters.names) qb = qb.where('name', 'in', filters.names);
-    if (filters.triggers) qb = qb.where('trigger', 'in', filters.triggers);
-    if (filters.progress) qb = qb.where('progress', 'in', filters.progress);
-    if (filters.statuses) qb = qb.where('status', 'in', filters.statuses);
-    if (filters.from) qb = qb.where('requested_at', '>=', filters.from);
-    if (filters.to) qb = qb.where('requested_at', '<', filters.to);
     if (page.cursor) {
       const position = decodeCursor(page.cursor, TIME_UUID);
       qb = qb.where((eb) => afterPosition(eb, 'requested_at', 'id', position, page.sort, true));
     }
     const items = (await qb.execute()).map(toRun);
     return toPage(items, page.limit, (r) => ({ key: Date.parse(r.requestedAt), id: r.id })) as Page<Run>;
+  }
+
+  /** How many runs match, per UTC hour or day of their request time and status, in time order. */
+  async histogram(filters: RunListFilters, unit: 'hour' | 'day') {
+    const rows = await filtered(
+      this.engine.db
+        .selectFrom('runs')
+        .select((eb) => [
+          this.engine.timeBucket('requested_at', unit).as('bucket_start'),
+          'status',
+          eb.fn.countAll<number>().as('runs'),
+        ]),
+      filters,
+    )
+      .groupBy([sql.ref('bucket_start'), 'status'])
+      .orderBy(sql.ref('bucket_start'))
+      .execute();
+    return rows.map((r) => ({
+      start: toIso(r.bucket_start),
+      status: r.status as SyncStatus,
+      runs: Number(r.runs),
+    }));
   }
 }

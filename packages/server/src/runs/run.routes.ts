@@ -9,6 +9,8 @@ import {
   Run,
   RunCreate,
   RunListQuery,
+  RunHistogram,
+  RunHistogramQuery,
   RunPatch,
 } from '@synctrail/types';
 import type { App } from '../http/app-types.js';
@@ -42,6 +44,22 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         schema: Run,
         page: (paging) => s.runs.list(req.access, { ...req.query, ...paging }),
       }),
+  );
+
+  app.get(
+    '/api/v1/runs/histogram',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'Runs per hour or day, stacked by status',
+        description:
+          'For exactly the filters of `GET /runs`. Bucketed on `requestedAt`, in UTC; buckets without runs are ' +
+          'left out. At most 1,000 buckets from the first to the last (400 `invalid_filter` otherwise).',
+        querystring: RunHistogramQuery,
+        response: { 200: Type.Ref(RunHistogram), ...READ_ERRORS },
+      },
+    },
+    (req) => s.histograms.histogram(req.access, req.query),
   );
 
   app.get(

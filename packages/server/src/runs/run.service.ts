@@ -1,9 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import {
   ACTION_KIND,
-  RUN_PROGRESS,
   SYNC_STATUS,
-  TRIGGER_PATTERN,
   type Action,
   type ActionBatchResult,
   type ActionInput,
@@ -18,7 +16,7 @@ import {
 import type { Access, Scope } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
 import { AppError, notFound } from '../http/errors.js';
-import { isUuid, parseIdList, parseList, parsePatternList, parseRange } from '../shared/filters.js';
+import { isUuid, parseList } from '../shared/filters.js';
 import type { Masker } from '../masking/masker.js';
 import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
 import { toJsonOrNull } from '../storage/row-values.js';
@@ -28,11 +26,9 @@ import type { IntegrationService } from '../integrations/integration.service.js'
 import type { IssueService } from '../issues/issue.service.js';
 import type { UserService } from '../users/user.service.js';
 import { RunRepository, type RunChanges, type RunListFilters } from './run.repository.js';
+import { parseRunFilters } from './run-filters.js';
 import { allowedMoves, canMove, isFinal, tally } from './run-rules.js';
-import { canonicalCodes } from '../shared/enum-aliases.js';
 import type { LiveEventService } from '../events/live-event.service.js';
-
-const TRIGGER = new RegExp(TRIGGER_PATTERN);
 
 /** A heartbeat is a live event when the previous one is at least this old (or there was none). */
 export const HEARTBEAT_EVENT_EVERY_MS = 15_000;
@@ -100,26 +96,7 @@ export class RunService {
   }
 
   async list(access: Access, query: RunListQuery, fixed: Partial<RunListFilters> = {}): Promise<Page<Run>> {
-    access.require('read');
-    const range = parseRange(query.from, query.to);
-    const filters: RunListFilters = {
-      organizations: access.visible(parseIdList('organizationId', query.organizationId)),
-      integrationIds: parseIdList('integrationId', query.integrationId),
-      integrationTypes: parseList('integrationType', query.integrationType),
-      userIds: parseIdList('userId', query.userId),
-      names: parseList('name', query.name),
-      triggers: parsePatternList(
-        'trigger',
-        canonicalCodes(query.trigger),
-        TRIGGER,
-        'expected FULL_SYNC_JOB, FULL_SYNC_MANUAL or <SYSTEM>_CHANGES',
-      ),
-      progress: parseList('progress', query.progress, RUN_PROGRESS),
-      statuses: parseList('status', query.status, SYNC_STATUS),
-      from: range.from,
-      to: range.to,
-      ...fixed,
-    };
+    const filters: RunListFilters = { ...parseRunFilters(access, query), ...fixed };
     return this.repository.list(filters, {
       limit: query.limit ?? 50,
       cursor: query.cursor,

@@ -1,4 +1,4 @@
-import type { Compilable, Kysely, SelectQueryBuilder } from 'kysely';
+import type { Compilable, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
 import type { Database } from './database.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
@@ -49,6 +49,11 @@ export interface Engine {
    * connection. Never inside `transaction()`.
    */
   stream<R>(query: Compilable<R>, batchSize: number): AsyncGenerator<R[]>;
+  /**
+   * The start of the UTC hour or day a time column falls in (for histograms): a time as the engine
+   * returns times (see `row-values.ts`).
+   */
+  timeBucket(column: string, unit: 'hour' | 'day'): RawBuilder<Date | number>;
   /** Whether the engine answers a trivial query (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -4,7 +4,15 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { from as copyFrom } from 'pg-copy-streams';
-import { Kysely, PostgresDialect, type Compilable, type PostgresPool, type SelectQueryBuilder } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  type Compilable,
+  type PostgresPool,
+  type RawBuilder,
+  type SelectQueryBuilder,
+} from 'kysely';
 import type { Database } from './database.js';
 import type { BulkTable, ColumnTypes, Engine } from './engine.js';
 
@@ -121,6 +129,11 @@ export class PostgresEngine implements Engine {
       await cursor.close().catch((error: unknown) => (failed ??= error as Error));
       client.release(failed);
     }
+  }
+
+  timeBucket(column: string, unit: 'hour' | 'day'): RawBuilder<Date> {
+    // Truncated in UTC whatever the session's time zone.
+    return sql<Date>`(date_trunc(${sql.lit(unit)}, ${sql.ref(column)} at time zone 'UTC') at time zone 'UTC')`;
   }
 
   async ping(): Promise<boolean> {

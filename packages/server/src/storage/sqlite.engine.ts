@@ -5,7 +5,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely,
   SqliteDialect,
+  sql,
   type Compilable,
+  type RawBuilder,
   type SelectQueryBuilder,
   type SqliteDatabase,
   type SqliteStatement,
@@ -142,6 +144,13 @@ export class SqliteEngine implements Engine {
     } finally {
       connection.close();
     }
+  }
+
+  timeBucket(column: string, unit: 'hour' | 'day'): RawBuilder<number> {
+    // Times are epoch milliseconds, and a UTC day is exactly 86,400,000 of them; the double modulo
+    // floors times before 1970 too.
+    const size = sql.lit(unit === 'hour' ? 3_600_000 : 86_400_000);
+    return sql<number>`(${sql.ref(column)} - ((${sql.ref(column)} % ${size}) + ${size}) % ${size})`;
   }
 
   async ping(): Promise<boolean> {
