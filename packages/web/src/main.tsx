@@ -3,6 +3,7 @@ import { RouterProvider, createRouter } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError, setUnauthorizedHandler } from './api/client';
+import { stopLive } from './api/live';
 import { parseSearchString, stringifySearch } from './lib/filters';
 import { routeTree } from './routeTree.gen';
 import './styles.css';
@@ -37,6 +38,7 @@ declare module '@tanstack/react-router' {
 
 // A session that expires while someone works sends them to sign in, then back to where they were.
 setUnauthorizedHandler(() => {
+  stopLive();
   queryClient.setQueryData(['session'], null);
   const here = router.state.location;
   if (here.pathname !== '/login') void router.navigate({ to: '/login', search: { redirect: here.href } });

@@ -1,6 +1,6 @@
-import type { Page, Run } from '@synctrail/types';
-import { useQueryClient, type InfiniteData, type QueryClient, type QueryKey } from '@tanstack/react-query';
-import { useEffect, useSyncExternalStore } from 'react';
+import type { CallsLiveEvent, Page, Run, RunLiveEvent } from '@synctrail/types';
+import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
 import { apiUrl } from './client';
 
 /**
@@ -8,13 +8,6 @@ import { apiUrl } from './client';
  * change in place wherever the run is shown, and lists learn that something new arrived. The
  * browser's EventSource reconnects by itself and resumes with `Last-Event-ID`.
  */
-
-interface CallsEvent {
-  kind: 'calls';
-  organizationId: string;
-  runId: string | null;
-  count: number;
-}
 
 type Listener = () => void;
 
@@ -111,7 +104,7 @@ function onRun(client: QueryClient, throttle: Throttle, run: Run) {
   throttle.run(['integrations'], 3000, () => void client.invalidateQueries({ queryKey: ['integrations'] }));
 }
 
-function onCalls(client: QueryClient, throttle: Throttle, event: CallsEvent) {
+function onCalls(client: QueryClient, throttle: Throttle, event: CallsLiveEvent) {
   if (liveState.paused) return;
   for (const query of client.getQueryCache().findAll({ queryKey: ['calls', 'list'] }))
     throttle.run(query.queryKey, 1000, () => refreshHead(client, query.queryKey));
@@ -121,27 +114,43 @@ function onCalls(client: QueryClient, throttle: Throttle, event: CallsEvent) {
     );
 }
 
-/** Mounted once in the signed-in layout. */
-export function LiveEvents() {
-  const client = useQueryClient();
-  useEffect(() => {
-    const throttle = new Throttle();
-    const source = new EventSource(apiUrl('/events'), { withCredentials: true });
-    source.onopen = () => liveState.set({ connected: true });
-    source.onerror = () => liveState.set({ connected: false });
-    source.addEventListener('run', (message) => {
-      const data = JSON.parse((message as MessageEvent<string>).data) as { run: Run };
-      onRun(client, throttle, data.run);
-    });
-    source.addEventListener('calls', (message) => {
-      onCalls(client, throttle, JSON.parse((message as MessageEvent<string>).data) as CallsEvent);
-    });
-    // Events were missed (the stream was away longer than the server keeps them): read everything again.
-    source.addEventListener('reset', () => void client.invalidateQueries());
-    return () => {
-      source.close();
-      liveState.set({ connected: false });
-    };
-  }, [client]);
-  return null;
+let source: EventSource | null = null;
+
+function setConnected(connected: boolean) {
+  liveState.set({ connected });
+  // Browser suites wait for this before they change data behind the page's back.
+  document.documentElement.dataset.live = connected ? 'connected' : 'disconnected';
+}
+
+/**
+ * Opens the stream once a session is known, before the first screen loads its data, so that no
+ * change made while the screen loads is missed. Idempotent; `stopLive` on sign-out.
+ */
+export function startLive(client: QueryClient): void {
+  if (source !== null) return;
+  const throttle = new Throttle();
+  let opened = false;
+  source = new EventSource(apiUrl('/events'), { withCredentials: true });
+  source.onopen = () => {
+    // A reconnect resumes with Last-Event-ID; the server answers `reset` when it cannot.
+    if (opened) void client.invalidateQueries({ queryKey: ['run'] });
+    opened = true;
+    setConnected(true);
+  };
+  source.onerror = () => setConnected(false);
+  source.addEventListener('run', (message) => {
+    const data = JSON.parse((message as MessageEvent<string>).data) as RunLiveEvent;
+    onRun(client, throttle, data.run);
+  });
+  source.addEventListener('calls', (message) => {
+    onCalls(client, throttle, JSON.parse((message as MessageEvent<string>).data) as CallsLiveEvent);
+  });
+  // Events were missed (the stream was away longer than the server keeps them): read everything again.
+  source.addEventListener('reset', () => void client.invalidateQueries());
+}
+
+export function stopLive(): void {
+  source?.close();
+  source = null;
+  setConnected(false);
 }

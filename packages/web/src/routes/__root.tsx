@@ -9,7 +9,7 @@ import {
 } from '@tanstack/react-router';
 import { LogOut } from 'lucide-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { LiveEvents } from '@/api/live';
+import { startLive, stopLive } from '@/api/live';
 import { Button } from '@/components/ui/button';
 import { sessionQuery, signOut, useSession } from '@/features/session/session.queries';
 
@@ -18,6 +18,7 @@ export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()(
     if (location.pathname === '/login') return;
     const session = await context.queryClient.ensureQueryData(sessionQuery);
     if (session === null) throw redirect({ to: '/login', search: { redirect: location.href } });
+    startLive(context.queryClient);
   },
   component: Root,
   notFoundComponent: NotFound,
@@ -29,7 +30,6 @@ function Root() {
   return (
     <div className="flex h-full flex-col">
       <Header />
-      <LiveEvents />
       <main className="flex min-h-0 flex-1 flex-col">
         <Outlet />
       </main>
@@ -80,6 +80,7 @@ function Header() {
           size="sm"
           className="text-slate-200 hover:bg-slate-800 hover:text-white"
           onClick={async () => {
+            stopLive();
             await signOut().catch(() => undefined);
             queryClient.clear();
             queryClient.setQueryData(sessionQuery.queryKey, null);

@@ -167,8 +167,11 @@ export function integrationColumns(
           <Link to="/runs/$runId" params={{ runId: run.id }} className="flex flex-col gap-1 hover:underline">
             <TimeCell iso={run.requestedAt} />
             <span className="flex gap-1">
-              <StatusBadge status={run.status} />
-              {run.progress !== 'FINISHED' && <ProgressBadge progress={run.progress} />}
+              {run.progress === 'FINISHED' ? (
+                <StatusBadge status={run.status} />
+              ) : (
+                <ProgressBadge progress={run.progress} />
+              )}
             </span>
           </Link>
         );
@@ -177,7 +180,7 @@ export function integrationColumns(
     column.display({
       id: 'actions',
       header: 'Actions',
-      size: 230,
+      size: 255,
       cell: (info) => (
         <SyncButtons
           integration={info.row.original}

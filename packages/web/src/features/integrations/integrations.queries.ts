@@ -1,13 +1,10 @@
-import type { Integration, Page, Run } from '@synctrail/types';
+import type { IntegrationOverview, Page, Run } from '@synctrail/types';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '@/api/client';
 import { pagedQuery } from '@/api/paged';
 
 /** An integration as `GET /api/v1/integrations` lists it: with its organization and its last run. */
-export type IntegrationItem = Integration & {
-  organizationName: string;
-  lastRun: Pick<Run, 'id' | 'status' | 'progress' | 'trigger' | 'requestedAt' | 'finishedAt'> | null;
-};
+export type IntegrationItem = IntegrationOverview;
 
 export const integrationListQuery = (query: Record<string, string>) =>
   pagedQuery<IntegrationItem>(['integrations', 'list', query], '/integrations', query);
