@@ -47,7 +47,7 @@ function RunDuration({ run }: { run: Run }) {
   const now = useNow(1000);
   const live = run.finishedAt === null && run.startedAt !== null;
   return (
-    <span className="tabular-nums">
+    <span className="tabular-nums whitespace-nowrap">
       {formatDuration(live ? elapsedMs(run.startedAt, null, now) : run.durationMs)}
     </span>
   );
