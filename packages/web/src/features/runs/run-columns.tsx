@@ -47,7 +47,7 @@ function RunDuration({ run }: { run: Run }) {
   const now = useNow(1000);
   const live = run.finishedAt === null && run.startedAt !== null;
   return (
-    <span className="tabular-nums">
+    <span className="tabular-nums whitespace-nowrap">
       {formatDuration(live ? elapsedMs(run.startedAt, null, now) : run.durationMs)}
     </span>
   );
@@ -91,7 +91,7 @@ const counter = (key: keyof Run['counters'], header: string) =>
   column.accessor((run) => run.counters[key], {
     id: key,
     header,
-    size: 84,
+    size: 80,
     meta: { align: 'right' },
     cell: (info) => formatCount(info.getValue()),
   });
@@ -112,12 +112,12 @@ export function useRunColumns(organizationNames: Map<string, string> | null): Co
             column.accessor((run) => organizationNames.get(run.organizationId) ?? '—', {
               id: 'organization',
               header: 'Organization',
-              size: 150,
+              size: 140,
             }),
           ]),
       column.accessor('integrationType', {
         header: 'Type',
-        size: 130,
+        size: 120,
         cell: (info) => integrationTypeLabel(info.getValue()),
       }),
       column.accessor('name', {
@@ -128,18 +128,18 @@ export function useRunColumns(organizationNames: Map<string, string> | null): Co
       }),
       column.accessor('trigger', {
         header: 'Trigger',
-        size: 165,
+        size: 158,
         cell: (info) => <code className="text-xs">{info.getValue()}</code>,
       }),
       column.accessor('progress', {
         header: 'Progress',
-        size: 160,
+        size: 152,
         cell: (info) => <ProgressBadge progress={info.getValue()} />,
       }),
       column.display({
         id: 'duration',
         header: 'Duration',
-        size: 100,
+        size: 96,
         cell: (info) => <RunDuration run={info.row.original} />,
       }),
       column.accessor('status', {
@@ -154,7 +154,7 @@ export function useRunColumns(organizationNames: Map<string, string> | null): Co
       column.display({
         id: 'actions',
         header: 'Actions',
-        size: 130,
+        size: 128,
         cell: (info) => <CancelSyncButton run={info.row.original} />,
       }),
     ],

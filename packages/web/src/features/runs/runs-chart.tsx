@@ -5,7 +5,8 @@ import uPlot from 'uplot';
 import { errorMessage, type Query } from '@/api/client';
 import { formatCount } from '@/lib/format';
 import { STATUS_COLOURS } from './run-badges';
-import { runHistogramQuery, type RunHistogram } from './runs.queries';
+import type { RunHistogram } from '@synctrail/types';
+import { runHistogramQuery } from './runs.queries';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -27,7 +28,7 @@ export function stackedSeries(histogram: RunHistogram): {
   const stacks: number[][] = [];
   let running = histogram.items.map(() => 0);
   for (const status of SYNC_STATUS) {
-    running = running.map((sum, i) => sum + (histogram.items[i]!.counts[status] ?? 0));
+    running = running.map((sum, i) => sum + histogram.items[i]!.counts[status]);
     stacks.push(running);
   }
   return { x, stacks, totals: running };

@@ -1,4 +1,12 @@
-import type { Artifact, CallSummary, Organization, Page, Run, SyncUser } from '@synctrail/types';
+import type {
+  Artifact,
+  CallSummary,
+  Organization,
+  Page,
+  Run,
+  RunHistogram,
+  SyncUser,
+} from '@synctrail/types';
 import { queryOptions } from '@tanstack/react-query';
 import { api, type Query } from '@/api/client';
 import { pagedQuery } from '@/api/paged';
@@ -17,11 +25,6 @@ export const runArtifactsQuery = (id: string) =>
 
 export const runCallsQuery = (id: string) =>
   pagedQuery<CallSummary>(['run', id, 'calls'], '/calls', { runId: id });
-
-export interface RunHistogram {
-  bucket: 'hour' | 'day';
-  items: { start: string; counts: Record<'OK' | 'INFO' | 'WARNING' | 'ERROR', number> }[];
-}
 
 export const runHistogramQuery = (query: Query) =>
   queryOptions({
