@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -22,6 +23,8 @@ const Env = Type.Object({
   SYNCTRAIL_IDEMPOTENCY_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 72 }),
   SYNCTRAIL_SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 10 * 60 * 1000, default: 10 * 1000 }),
   SYNCTRAIL_EXPORT_MAX_ROWS: Type.Optional(Type.Integer({ minimum: 1 })),
+  SYNCTRAIL_CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  SYNCTRAIL_DEMO_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
   SYNCTRAIL_EVENTS_POLL_MS: Type.Integer({ minimum: 20, maximum: 60_000, default: 300 }),
   SYNCTRAIL_EVENTS_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 10 * 60 * 1000, default: 15_000 }),
   SYNCTRAIL_EVENTS_RETENTION_MINUTES: Type.Number({ exclusiveMinimum: 0, default: 60 }),
@@ -62,8 +65,18 @@ export interface Config {
   liveEventHeartbeatMs: number;
   /** How long live events are kept for clients that reconnect with Last-Event-ID. */
   liveEventRetentionMs: number;
+  /** The built web console (Vite's output) served at `/`. */
+  consoleDir: string;
+  /** The password of the demo's accounts (generated per demo when unset). */
+  demoPassword: string | undefined;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
 }
+
+/**
+ * `packages/web/dist`, found from this file: `src/config.ts` when the sources run (`npm run dev`,
+ * tests), `dist/main.js` once built (`npm start`); both sit one level below the server package.
+ */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -106,6 +119,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveEventPollMs: e.SYNCTRAIL_EVENTS_POLL_MS,
     liveEventHeartbeatMs: e.SYNCTRAIL_EVENTS_HEARTBEAT_MS,
     liveEventRetentionMs: e.SYNCTRAIL_EVENTS_RETENTION_MINUTES * 60 * 1000,
+    consoleDir: e.SYNCTRAIL_CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR,
+    demoPassword: e.SYNCTRAIL_DEMO_PASSWORD,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, seedBasics, startTestApp, type TestContext } from './harness.js';
 
-/** The routes anyone may call: health, the API description, the docs, and signing in. */
+/**
+ * The routes anyone may call: health, the API description, the docs, signing in, and the web console's
+ * files (`/`, `/assets/*`, and `/*` for its pages, which answers the API's paths with the JSON 404).
+ */
 const PUBLIC = new Set([
   'GET /healthz',
   'GET /readyz',
@@ -12,6 +15,12 @@ const PUBLIC = new Set([
   'HEAD /healthz',
   'HEAD /readyz',
   'HEAD /api/v1/openapi.json',
+  'GET /',
+  'HEAD /',
+  'GET /assets/*',
+  'HEAD /assets/*',
+  'GET /*',
+  'HEAD /*',
 ]);
 
 interface RawAnswer {
@@ -126,6 +135,20 @@ for (const kind of ENGINES) {
         }
       }
       expect(failures).toEqual([]);
+    });
+
+    it('answers what no route serves, under the console’s catch-all too, with the JSON 404 and no data', async () => {
+      for (const path of [
+        '/api/v1/runz',
+        `/api/v1/runs/${ids.run}/nothing`,
+        '/%61pi/v1/runz',
+        '/assets/../../package.json',
+      ]) {
+        const answer = await rawRequest(port, `GET ${path} HTTP/1.1\r\nAccept: text/html`);
+        expect(answer.status, path).toBe(404);
+        expect(JSON.parse(answer.body).error.code, path).toMatch(/^(not_found|console_not_built)$/);
+        expect(answer.body, path).not.toMatch(/integrationId|progress|organizationId/);
+      }
     });
 
     it('answers the public routes without credentials', async () => {

@@ -37,7 +37,11 @@ export async function createTestDatabase(
   kind: EngineKind,
   overrides: Partial<Config> = {},
 ): Promise<TestDatabase> {
-  const base = loadConfig({ LOG_LEVEL: 'silent', SYNCTRAIL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN });
+  const base = {
+    ...loadConfig({ LOG_LEVEL: 'silent', SYNCTRAIL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN }),
+    // Whether the repository's console happens to be built must not change what a suite sees.
+    consoleDir: join(tmpdir(), 'synctrail-test-no-console'),
+  };
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'synctrail-test-'));
     return {

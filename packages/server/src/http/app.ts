@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -52,6 +53,7 @@ import { maskingRuleRoutes } from '../masking/masking-rule.routes.js';
 import { bundleRoutes } from '../bundles/bundle.routes.js';
 import { liveEventRoutes } from '../events/live-event.routes.js';
 import { integrationRoutes } from '../integrations/integration.routes.js';
+import { consoleRoutes } from '../console/console.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
@@ -217,6 +219,8 @@ export async function buildApp(
     heartbeatMs: config.liveEventHeartbeatMs,
     retryMs: 2000,
   });
+
+  await consoleRoutes(app, resolve(config.consoleDir));
 
   const jobs = new BackgroundJobs(
     services.scheduler,

@@ -15,15 +15,20 @@ import { AppError } from './errors.js';
 export async function registerSecurity(app: App, config: Config) {
   await app.register(cookie);
   await app.register(helmet, {
-    // The API answers JSON; the docs page loads only its own scripts and styles.
+    // The API answers JSON; the docs page and the console (a Vite build: module scripts from
+    // /assets, style attributes, small images and fonts inlined as data: URLs) load only their own
+    // files, and never eval. No upgrade-insecure-requests: the server speaks plain HTTP, often on a
+    // LAN address, where browsers would otherwise ask for its scripts over HTTPS and get nothing.
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
       },
     },
     strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
