@@ -169,70 +169,18 @@ async function createEntities(dataDir: string): Promise<IntegrationRef[]> {
   return integrations;
 }
 
-const RUN_COLUMNS = [
-  'id',
-  'organization_id',
-  'integration_id',
-  'integration_type',
-  'user_id',
-  'name',
-  'trigger',
-  'progress',
-  'status',
-  'requested_at',
-  'started_at',
-  'finished_at',
-  'duration_ms',
-  'last_heartbeat_at',
-  'processed',
-  'creates',
-  'updates',
-  'deletes',
-  'warnings',
-  'errors',
-  'objects',
-  'changes',
-  'failures',
-  'conflicts',
-  'issues',
-  'error_source',
-  'error_category',
-  'exception',
-  'requested_by',
-] as const;
+type Row = Record<string, string | number | null>;
 
-const ACTION_COLUMNS = [
-  'run_id',
-  'seq',
-  'at',
-  'source_system',
-  'source_id',
-  'source_name',
-  'target_system',
-  'target_id',
-  'target_name',
-  'object_type',
-  'action',
-  'status',
-  'message',
-  'details',
-  'error_code',
-] as const;
-
-function insertStatement(db: BetterSqlite3.Database, table: string, columns: readonly string[]) {
-  return db.prepare(
+/** A prepared insert of rows given by column name (every row of a table has the same columns). */
+function inserter(db: BetterSqlite3.Database, table: string, columns: readonly string[]) {
+  const statement = db.prepare(
     `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
   );
+  return (row: Row) => statement.run(...columns.map((c) => row[c] ?? null));
 }
 
 /** One finished (or, for the newest, live) run; counters agree with the status. */
-function runRow(
-  n: number,
-  count: number,
-  at: number,
-  integration: IntegrationRef,
-  rnd: () => number,
-): unknown[] {
+function runRow(n: number, count: number, at: number, integration: IntegrationRef, rnd: () => number): Row {
   const roll = rnd();
   const status = roll < 0.08 ? 'ERROR' : roll < 0.2 ? 'WARNING' : roll < 0.3 ? 'INFO' : 'OK';
   const live = count - n <= 20;
@@ -241,68 +189,100 @@ function runRow(
   const trigger = changesRun ? integration.changes : rnd() < 0.1 ? 'FULL_SYNC_MANUAL' : 'FULL_SYNC_JOB';
   const processed = Math.floor(rnd() * (changesRun ? 40 : 2000));
   const errors = status === 'ERROR' ? 1 + Math.floor(rnd() * 20) : 0;
-  const warnings =
-    status === 'WARNING' || (status === 'ERROR' && rnd() < 0.5) ? 1 + Math.floor(rnd() * 30) : 0;
-  const updates = Math.floor(processed * 0.6);
-  const creates = Math.floor(processed * 0.2);
-  const deletes = Math.floor(processed * 0.05);
+  const warned = status === 'WARNING' || (status === 'ERROR' && rnd() < 0.5);
+  const [creates, updates, deletes] = [0.2, 0.6, 0.05].map((share) => Math.floor(processed * share));
   const duration = 2_000 + Math.floor(rnd() * (changesRun ? 30_000 : 900_000));
-  const user = integration.users.length > 0 ? integration.users[n % integration.users.length]! : null;
-  const started = progress === 'PENDING' ? null : at + 500;
   const finished = live ? null : at + 500 + duration;
-  return [
-    uuidv7({ msecs: at }),
-    integration.organizationId,
-    integration.id,
-    integration.type,
-    user,
-    changesRun ? null : `${integration.type} full sync`,
+  return {
+    id: uuidv7({ msecs: at }),
+    organization_id: integration.organizationId,
+    integration_id: integration.id,
+    integration_type: integration.type,
+    user_id: integration.users.length > 0 ? integration.users[n % integration.users.length]! : null,
+    name: changesRun ? null : `${integration.type} full sync`,
     trigger,
     progress,
     status,
-    at,
-    started,
-    finished,
-    finished === null ? null : duration,
-    live ? at + 1_000 : null,
+    requested_at: at,
+    started_at: progress === 'PENDING' ? null : at + 500,
+    finished_at: finished,
+    duration_ms: finished === null ? null : duration,
+    last_heartbeat_at: live ? at + 1_000 : null,
     processed,
-    creates,
-    updates,
-    deletes,
-    warnings,
+    creates: creates!,
+    updates: updates!,
+    deletes: deletes!,
+    warnings: warned ? 1 + Math.floor(rnd() * 30) : 0,
     errors,
-    processed,
-    creates + updates + deletes,
-    errors,
-    0,
-    errors > 0 ? 1 : 0,
-    errors > 0 ? (rnd() < 0.5 ? 'CONNECTOR' : 'UNKNOWN') : null,
-    errors > 0 ? 'MAPPING' : null,
-    errors > 0 ? `Error: field lifecycle.active could not be mapped (run ${n})` : null,
-    trigger === 'FULL_SYNC_MANUAL' ? 'account:bench' : null,
-  ];
+    objects: processed,
+    changes: creates! + updates! + deletes!,
+    failures: errors,
+    conflicts: 0,
+    issues: errors > 0 ? 1 : 0,
+    error_source: errors > 0 ? (rnd() < 0.5 ? 'CONNECTOR' : 'UNKNOWN') : null,
+    error_category: errors > 0 ? 'MAPPING' : null,
+    exception: errors > 0 ? `Error: field lifecycle.active could not be mapped (run ${n})` : null,
+    requested_by: trigger === 'FULL_SYNC_MANUAL' ? 'account:bench' : null,
+  };
 }
+// Every run row has the same keys: one row names the columns.
+const RUN_COLUMNS = Object.keys(
+  runRow(0, 1, 0, { id: '', organizationId: '', type: '', changes: '', users: [] }, Math.random),
+);
 
-function actionRow(runId: string, n: number, at: number): unknown[] {
+function actionRow(runId: string, n: number, at: number): Row {
   const status = n % 97 === 0 ? 'ERROR' : n % 31 === 0 ? 'WARNING' : n % 11 === 0 ? 'INFO' : 'OK';
-  const action = ['UPDATE', 'UPDATE', 'CREATE', 'DELETE', 'NONE'][n % 5]!;
-  return [
-    runId,
-    n + 1,
-    at + n * 10,
-    'LeanIX',
-    `fs-${n}`,
-    `Application ${n}`,
-    'ServiceNow',
-    `sn-${n}`,
-    `cmdb_ci_business_app ${n}`,
-    'Application',
-    action,
+  return {
+    run_id: runId,
+    seq: n + 1,
+    at: at + n * 10,
+    source_system: 'LeanIX',
+    source_id: `fs-${n}`,
+    source_name: `Application ${n}`,
+    target_system: 'ServiceNow',
+    target_id: `sn-${n}`,
+    target_name: `cmdb_ci_business_app ${n}`,
+    object_type: 'Application',
+    action: ['UPDATE', 'UPDATE', 'CREATE', 'DELETE', 'NONE'][n % 5]!,
     status,
-    status === 'OK' ? null : `Field lifecycle.active of application ${n}: ${status.toLowerCase()}`,
-    JSON.stringify({ changed: ['description', 'owner'], after: { owner: `user-${n % 50}` } }),
-    status === 'ERROR' ? 1 : null,
-  ];
+    message: status === 'OK' ? null : `Field lifecycle.active of application ${n}: ${status.toLowerCase()}`,
+    details: JSON.stringify({ changed: ['description', 'owner'], after: { owner: `user-${n % 50}` } }),
+    error_code: status === 'ERROR' ? 1 : null,
+  };
+}
+const ACTION_COLUMNS = Object.keys(actionRow('', 0, 0));
+
+/** The big run: finished, with the status and counters its actions make. */
+function bigRunRow(id: string, at: number, integration: IntegrationRef, actions: Row[]): Row {
+  const count = (column: string, value: string) => actions.filter((a) => a[column] === value).length;
+  const errors = count('status', 'ERROR');
+  const duration = actions.length * 10 + 5_000;
+  return {
+    id,
+    organization_id: integration.organizationId,
+    integration_id: integration.id,
+    integration_type: integration.type,
+    name: 'LeanIX → ServiceNow full sync',
+    trigger: 'FULL_SYNC_JOB',
+    progress: 'FINISHED',
+    status: errors > 0 ? 'ERROR' : count('status', 'WARNING') > 0 ? 'WARNING' : 'OK',
+    requested_at: at,
+    started_at: at,
+    finished_at: at + duration,
+    duration_ms: duration,
+    processed: actions.length,
+    creates: count('action', 'CREATE'),
+    updates: count('action', 'UPDATE'),
+    deletes: count('action', 'DELETE'),
+    warnings: count('status', 'WARNING'),
+    errors,
+    objects: actions.length,
+    changes: actions.length - count('action', 'NONE'),
+    failures: errors,
+    conflicts: 0,
+    issues: 0,
+    error_source: errors > 0 ? 'CONNECTOR' : null,
+  };
 }
 
 async function build(
@@ -317,83 +297,43 @@ async function build(
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
   const rnd = random(20261201);
-  const insertRun = insertStatement(db, 'runs', RUN_COLUMNS);
+  const insertRun = inserter(db, 'runs', RUN_COLUMNS);
   const span = 365 * DAY_MS;
-  const first = NOW - span;
   const step = span / size.runs;
   const batch = 20_000;
   for (let start = 0; start < size.runs; start += batch) {
     db.transaction(() => {
       for (let n = start; n < Math.min(size.runs, start + batch); n++) {
         const integration = integrations[Math.floor(rnd() * integrations.length)]!;
-        insertRun.run(...runRow(n, size.runs, Math.floor(first + n * step), integration, rnd));
+        insertRun(runRow(n, size.runs, Math.floor(NOW - span + n * step), integration, rnd));
       }
     })();
   }
 
-  // The big run: an hour ago, finished, its status and counters those its actions make.
-  const big = integrations.find((i) => i.type === 'servicenow')!;
+  // The big run, an hour ago.
   const bigAt = NOW - 3600 * 1000;
   const bigRunId = uuidv7({ msecs: bigAt });
-  const actionRows = Array.from({ length: size.bigRunActions }, (_, n) => actionRow(bigRunId, n, bigAt));
-  const count = (column: number, value: string) => actionRows.filter((r) => r[column] === value).length;
-  const errors = count(11, 'ERROR');
-  const duration = size.bigRunActions * 10 + 5_000;
-  insertRun.run(
-    bigRunId,
-    big.organizationId,
-    big.id,
-    big.type,
-    null,
-    'LeanIX → ServiceNow full sync',
-    'FULL_SYNC_JOB',
-    'FINISHED',
-    errors > 0 ? 'ERROR' : 'OK',
-    bigAt,
-    bigAt,
-    bigAt + duration,
-    duration,
-    null,
-    size.bigRunActions,
-    count(10, 'CREATE'),
-    count(10, 'UPDATE'),
-    count(10, 'DELETE'),
-    count(11, 'WARNING'),
-    errors,
-    size.bigRunActions,
-    size.bigRunActions - count(10, 'NONE'),
-    errors,
-    0,
-    0,
-    errors > 0 ? 'CONNECTOR' : null,
-    null,
-    null,
-    null,
+  const actions = Array.from({ length: size.bigRunActions }, (_, n) => actionRow(bigRunId, n, bigAt));
+  insertRun(
+    bigRunRow(
+      bigRunId,
+      bigAt,
+      integrations.find((i) => i.type === 'servicenow')!,
+      actions,
+    ),
   );
-  const insertAction = insertStatement(db, 'actions', ACTION_COLUMNS);
-  for (let start = 0; start < actionRows.length; start += batch) {
-    db.transaction(() => {
-      for (const row of actionRows.slice(start, start + batch)) insertAction.run(...row);
-    })();
+  const insertAction = inserter(db, 'actions', ACTION_COLUMNS);
+  for (let start = 0; start < actions.length; start += batch) {
+    db.transaction(() => actions.slice(start, start + batch).forEach(insertAction))();
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 
   // The account the benchmark signs in with, made by the CLI as an administrator would.
+  const operatorArgs = ['--email', OPERATOR.email, '--password', OPERATOR.password];
   execFileSync(
     process.execPath,
-    [
-      '--conditions=development',
-      '--import',
-      'tsx',
-      MAIN,
-      'admin',
-      'create',
-      '--email',
-      OPERATOR.email,
-      '--password',
-      OPERATOR.password,
-    ],
+    ['--conditions=development', '--import', 'tsx', MAIN, 'admin', 'create', ...operatorArgs],
     { env: { ...process.env, SYNCTRAIL_DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: 'pipe' },
   );
   return {

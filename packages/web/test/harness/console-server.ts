@@ -98,6 +98,7 @@ export async function startConsoleServer(
     server = await startServerProcess(
       {
         ...database.env,
+        SYNCTRAIL_CONSOLE_DIR: CONSOLE_DIST,
         PORT: String(await testPort()),
         SYNCTRAIL_BACKGROUND_JOBS: 'off',
         // Every test signs in; the production limits are for people, not for a suite.
