@@ -104,12 +104,12 @@ for (const kind of ENGINES) {
       const row = page.getByTestId('data-row').first();
       await row.waitFor();
 
-      await row.getByRole('button', { name: 'Request' }).click();
+      await row.getByRole('button', { name: 'Request', exact: true }).click();
       const panel = page.getByRole('dialog');
       await panel.getByRole('heading', { name: /^Request/ }).waitFor();
-      const body = panel.getByLabel('Request body');
+      const body = panel.getByLabel('Request body', { exact: true });
       await expect(body.innerText()).resolves.toContain('<AuthnRequest>\n  <Issuer>mango</Issuer>');
-      const headers = await panel.getByLabel('Request headers').innerText();
+      const headers = await panel.getByLabel('Request headers', { exact: true }).innerText();
       expect(headers).toContain('authorization: ***');
       expect(headers).not.toContain('secret-token-value');
       expect(await panel.locator('mark').count()).toBeGreaterThan(0);
@@ -117,14 +117,14 @@ for (const kind of ENGINES) {
       await screenshot(page, 'call-request');
       await page.keyboard.press('Escape');
 
-      await row.getByRole('button', { name: 'Response' }).click();
+      await row.getByRole('button', { name: 'Response', exact: true }).click();
       await page
         .getByRole('dialog')
         .getByRole('heading', { name: /^Response/ })
         .waitFor();
-      await expect(page.getByRole('dialog').getByLabel('Response body').innerText()).resolves.toContain(
-        '"error": "invalid_grant"',
-      );
+      await expect(
+        page.getByRole('dialog').getByLabel('Response body', { exact: true }).innerText(),
+      ).resolves.toContain('"error": "invalid_grant"');
       expect(new URL(page.url()).searchParams.get('part')).toBe('response');
       await screenshot(page, 'call-response');
     });
@@ -141,8 +141,8 @@ for (const kind of ENGINES) {
         page.getByTestId('data-row').first().waitFor(),
         page.getByTestId('empty-state').waitFor(),
       ]);
-      expect(await page.getByRole('button', { name: 'Request' }).count()).toBe(0);
-      expect(await page.getByRole('button', { name: 'Response' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Request', exact: true }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Response', exact: true }).count()).toBe(0);
       await screenshot(page, 'calls-viewer');
 
       await page.goto('/runs');

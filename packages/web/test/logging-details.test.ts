@@ -1,3 +1,4 @@
+import type { Artifact, Page, Run } from '@synctrail/types';
 import { describe, expect, it } from 'vitest';
 import {
   ENGINES,
@@ -111,7 +112,23 @@ for (const kind of ENGINES) {
 
     it('lists the run’s log files and its API calls', async () => {
       const { page } = e2e;
-      const run = await e2e.arrange.firstRun('integrationType=exchange&status=ERROR');
+      // A demo run that has log files (the Exchange sessions carry the first document's files).
+      const runs = await e2e.arrange.operator<Page<Run>>(
+        'GET',
+        '/api/v1/runs?integrationType=exchange&limit=50',
+      );
+      let run: Run | undefined;
+      for (const candidate of runs.items) {
+        const files = await e2e.arrange.operator<Page<Artifact>>(
+          'GET',
+          `/api/v1/runs/${candidate.id}/artifacts`,
+        );
+        if (files.items.length > 0) {
+          run = candidate;
+          break;
+        }
+      }
+      if (run === undefined) throw new Error('no demo Exchange run has log files');
       await signInQuickly(e2e.context, 'operator');
       await page.goto(`/runs/${run.id}?tab=files`);
       await waitForScreen(page, 'Logging details');

@@ -35,6 +35,7 @@ async function column(page: BrowserPage, index: number): Promise<string[]> {
 }
 
 async function columnIndex(page: BrowserPage, header: string): Promise<number> {
+  await page.getByTestId('data-row').first().waitFor();
   const headers = await page.getByRole('columnheader').allInnerTexts();
   const index = headers.findIndex((h) => h.trim() === header);
   if (index < 0) throw new Error(`no column ${header} in ${headers.join(', ')}`);
