@@ -24,6 +24,8 @@ export interface ServerProcessOptions {
   nodeArgs?: string[];
   /** How long it may take to listen; 30 s by default. */
   startTimeoutMs?: number;
+  /** More arguments for `serve` (e.g. `--demo-if-empty`). */
+  args?: string[];
 }
 
 /** Starts `synctrail serve` as a real process and waits until it listens. */
@@ -44,6 +46,7 @@ export async function startServerProcess(
       'serve',
       '--port',
       env.PORT ?? '0',
+      ...(options.args ?? []),
     ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn', SYNCTRAIL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN, ...env },
