@@ -5,6 +5,7 @@ import {
   ENGINES,
   OPERATOR_TOKEN,
   seedBasics,
+  sessionCaller,
   startTestApp,
   TEST_PASSWORD,
   type TestContext,
@@ -28,29 +29,7 @@ for (const kind of ENGINES) {
     afterAll(() => t?.close());
 
     /** Signs in and returns a caller that sends the cookie (and the CSRF token on writes). */
-    const signIn = async (email: string) => {
-      const res = await t.api(
-        'POST',
-        '/api/v1/session',
-        { email, password: TEST_PASSWORD },
-        { authorization: '' },
-      );
-      expect(res.statusCode, res.body).toBe(200);
-      const cookie = cookieOf(res);
-      const csrf = res.json().csrfToken as string;
-      return (
-        method: Parameters<typeof t.api>[0],
-        url: string,
-        body?: unknown,
-        headers: Record<string, string> = {},
-      ) =>
-        t.api(method, url, body, {
-          authorization: '',
-          cookie,
-          ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
-          ...headers,
-        });
-    };
+    const signIn = (email: string) => sessionCaller(t.api, email);
 
     describe('console session', () => {
       it('sets an HttpOnly, SameSite cookie and says who is signed in', async () => {

@@ -16,7 +16,15 @@ import {
   type SyncUser,
 } from '@synctrail/types';
 import { loadDemoIfEmpty, type DemoSummary } from '../src/demo/demo.js';
-import { ENGINES, OPERATOR_TOKEN, readAllPages, startTestApp, type TestContext } from './harness.js';
+import { DemoConnector } from '../src/demo/demo-connector.js';
+import {
+  ENGINES,
+  OPERATOR_TOKEN,
+  readAllPages,
+  sessionCaller,
+  startTestApp,
+  type TestContext,
+} from './harness.js';
 
 /** A fixed moment, so that the data set's dates are the same on every run of the suite. */
 const NOW = new Date('2026-03-18T12:00:00.000Z');
@@ -292,23 +300,7 @@ for (const kind of ENGINES) {
           { role: 'VIEWER', organizationName: 'Northwind Traders' },
         ],
       ]);
-      const signIn = async (email: string) => {
-        const res = await t.api(
-          'POST',
-          '/api/v1/session',
-          { email, password: DEMO_PASSWORD },
-          { authorization: '' },
-        );
-        expect(res.statusCode, res.body).toBe(200);
-        const cookie = String(res.headers['set-cookie']).split(';')[0]!;
-        const csrf = res.json().csrfToken as string;
-        return (method: 'GET' | 'POST', url: string) =>
-          t.api(method, url, undefined, {
-            authorization: '',
-            cookie,
-            ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
-          });
-      };
+      const signIn = (email: string) => sessionCaller(t.api, email, DEMO_PASSWORD);
       const operator = await signIn('operator@demo.synctrail.dev');
       expect((await operator('GET', '/api/v1/session')).json().account.operator).toBe(true);
       expect((await operator('GET', '/api/v1/organizations')).json().items).toHaveLength(4);
@@ -341,6 +333,53 @@ for (const kind of ENGINES) {
         await count('/api/v1/calls?limit=1000'),
       ];
       expect(after).toEqual(before);
+    });
+
+    it('has a connector that keeps the resync alive, confirms the cancel, and runs what Run Sync queues', async () => {
+      const [cancelled] = await all<Run>(
+        '/api/v1/runs?progress=ABORTION_PENDING&integrationType=exchange&name=Full%20resync%20of%20all%20mailboxes',
+      );
+      expect(cancelled).toBeDefined();
+      const connector = (await DemoConnector.start(t.app.services, 3600_000, t.app.log))!;
+      try {
+        // Its first beat confirms the cancel, and starts a resync anew: there is one to cancel again.
+        const aborted = (await t.api('GET', `/api/v1/runs/${cancelled!.id}`)).json<Run>();
+        expect(aborted).toMatchObject({
+          progress: 'ABORTED',
+          exception: expect.stringMatching(/Cancelled on request/),
+        });
+        const [again] = await all<Run>('/api/v1/runs?progress=RUNNING&integrationType=exchange');
+        expect(again).toMatchObject({
+          name: 'Full resync of all mailboxes',
+          leaseOwner: 'demo-connector',
+          cancellable: true,
+        });
+        await connector.tick();
+        const beaten = (await t.api('GET', `/api/v1/runs/${again!.id}`)).json<Run>();
+        expect(beaten.counters.processed).toBe(again!.counters.processed + 1);
+        expect(Date.parse(beaten.lastHeartbeatAt!)).toBeGreaterThanOrEqual(
+          Date.parse(again!.lastHeartbeatAt ?? again!.requestedAt),
+        );
+
+        const integrationId = again!.integrationId;
+        // The resync is an integration-wide full sync: Run Sync for a user queues one of its own (not
+        // the first user's: its session waits for the connector to confirm a cancel).
+        const user = (
+          await all<SyncUser>(`/api/v1/organizations/${org.northwind!.id}/users?syncEnabled=true&limit=5`)
+        )[3];
+        const queued = await t.api('POST', `/api/v1/integrations/${integrationId}/sync`, {
+          userId: user!.id,
+        });
+        expect(queued.statusCode, queued.body).toBe(201);
+        for (let i = 0; i < 10; i++) await connector.tick();
+        expect((await t.api('GET', `/api/v1/runs/${queued.json().id}`)).json()).toMatchObject({
+          progress: 'FINISHED',
+          leaseOwner: 'demo-connector',
+          counters: { processed: 8 },
+        });
+      } finally {
+        await connector.stop();
+      }
     });
   });
 }

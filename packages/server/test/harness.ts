@@ -177,6 +177,24 @@ export async function addMembers(
   }
 }
 
+/**
+ * Signs in with a password and answers a caller that sends the session cookie instead of the
+ * operator token, with the CSRF token on writes.
+ */
+export async function sessionCaller(api: Api, email: string, password = TEST_PASSWORD): Promise<Api> {
+  const res = await api('POST', '/api/v1/session', { email, password }, { authorization: '' });
+  if (res.statusCode !== 200) throw new Error(`signing in ${email}: ${res.statusCode} ${res.body}`);
+  const cookie = cookieOf(res);
+  const csrf = res.json().csrfToken as string;
+  return (method, url, body, headers = {}) =>
+    api(method, url, body, {
+      authorization: '',
+      cookie,
+      ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
+      ...headers,
+    });
+}
+
 /** Reads every page of a list, following `nextCursor`. */
 export async function readAllPages<T>(api: Api, url: string): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];

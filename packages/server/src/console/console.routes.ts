@@ -59,7 +59,8 @@ export async function consoleRoutes(app: App, dir: string): Promise<void> {
 
   await app.register(async (scope) => {
     // Only `reply.sendFile`: the routes are ours, so that each is declared (and public) here.
-    await scope.register(fastifyStatic, { root: dir, serve: false, wildcard: false });
+    // (An unbuilt console is answered per request below, not warned about at start.)
+    await scope.register(fastifyStatic, { root: dir, serve: false, wildcard: false, suppressWarning: true });
 
     scope.get('/assets/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       const file = (request.params as { '*': string })['*'];

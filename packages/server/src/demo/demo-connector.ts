@@ -61,9 +61,9 @@ export class DemoConnector {
   async tick(startResync = false): Promise<void> {
     try {
       while (await this.services.runControl.lease(this.access, this.integrationId, DEMO_WORKER));
-      const mine = await this.liveRuns();
-      if (startResync && !mine.some((r) => r.name === LIVE_SESSION_NAME)) await this.startResync();
-      for (const run of mine) await this.work(run);
+      for (const run of await this.liveRuns()) await this.work(run);
+      if (startResync && !(await this.liveRuns()).some((r) => r.name === LIVE_SESSION_NAME))
+        await this.startResync();
     } catch (error) {
       this.log.warn({ err: error }, 'demo connector: beat failed; trying again on the next');
     }
