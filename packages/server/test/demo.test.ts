@@ -22,6 +22,8 @@ import { ENGINES, OPERATOR_TOKEN, readAllPages, startTestApp, type TestContext }
 const NOW = new Date('2026-03-18T12:00:00.000Z');
 const DAY_MS = 24 * 3600 * 1000;
 
+const DEMO_PASSWORD = 'demo-password-for-tests';
+
 /** What the first engine loaded, to compare with the next: the data set does not depend on the engine. */
 let firstSummary: DemoSummary | undefined;
 
@@ -40,7 +42,10 @@ for (const kind of ENGINES) {
 
     beforeAll(async () => {
       t = await startTestApp(kind);
-      summary = (await loadDemoIfEmpty(t.app, OPERATOR_TOKEN, { now: NOW })) as DemoSummary;
+      summary = (await loadDemoIfEmpty(t.app, OPERATOR_TOKEN, {
+        now: NOW,
+        password: DEMO_PASSWORD,
+      })) as DemoSummary;
       for (const o of await all<Organization>('/api/v1/organizations?limit=100')) org[o.slug] = o;
     }, 180_000);
     afterAll(() => t?.close());
@@ -62,7 +67,13 @@ for (const kind of ENGINES) {
       const disabled = await all<Organization>('/api/v1/organizations?syncEnabled=false');
       expect(disabled.map((o) => o.slug)).toEqual(['initech']);
       const members = (await t.api('GET', `/api/v1/organizations/${org.northwind!.id}/members`)).json();
-      expect(members.items.map((m: { role: string }) => m.role).sort()).toEqual(['ADMIN', 'VIEWER']);
+      // Its own admin and viewer, and the demo's two accounts.
+      expect(members.items.map((m: { role: string }) => m.role).sort()).toEqual([
+        'ADMIN',
+        'ADMIN',
+        'VIEWER',
+        'VIEWER',
+      ]);
     });
 
     it('gives Northwind an Exchange ↔ Salesforce integration with 50 sync users, some disabled', async () => {
@@ -111,9 +122,22 @@ for (const kind of ENGINES) {
         expect(await first<Run>(`/api/v1/runs?progress=${progress}&limit=1`), progress).toBeDefined();
       for (const status of SYNC_STATUS)
         expect(await first<Run>(`/api/v1/runs?status=${status}&limit=1`), status).toBeDefined();
-      expect(await all<Run>('/api/v1/runs?progress=RUNNING')).toMatchObject([
-        { integrationType: 'signavio', name: 'Corporate Processes' },
-      ]);
+      const running = await all<Run>('/api/v1/runs?progress=RUNNING');
+      expect(running).toHaveLength(2);
+      expect(running).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            integrationType: 'signavio',
+            name: 'Corporate Processes',
+            cancellable: false,
+          }),
+          expect.objectContaining({
+            integrationType: 'exchange',
+            name: 'Full resync of all mailboxes',
+            cancellable: true,
+          }),
+        ]),
+      );
       const cancelled = await all<Run>('/api/v1/runs?progress=ABORTED&integrationType=servicenow');
       expect(cancelled).toMatchObject([
         { trigger: 'FULL_SYNC_MANUAL', cancelRequestedBy: 'operator:bootstrap' },
@@ -231,6 +255,74 @@ for (const kind of ENGINES) {
       const exchange = (await t.api('GET', `/api/v1/calls/${token!.id}`)).json<Call>();
       expect(exchange.request.body).toMatch(/client_secret=\*\*\*$/);
       expect(JSON.parse(exchange.response.body!)).toMatchObject({ access_token: '***', id_token: '***' });
+    });
+
+    it('leaves a resync of Northwind under way, leased by the demo connector, with its calls and payloads', async () => {
+      const [live] = await all<Run>('/api/v1/runs?progress=RUNNING&integrationType=exchange');
+      expect(live).toMatchObject({
+        organizationId: org.northwind!.id,
+        leaseOwner: 'demo-connector',
+        cancellable: true,
+        counters: { processed: 12 },
+      });
+      expect(Date.now() - Date.parse(live!.lastHeartbeatAt!)).toBeLessThan(10 * 60_000);
+      const calls = await all<CallSummary>(`/api/v1/calls?runId=${live!.id}&limit=100`);
+      expect(calls).toHaveLength(36);
+      for (const summary of calls.slice(0, 6)) {
+        const call = (await t.api('GET', `/api/v1/calls/${summary.id}`)).json<Call>();
+        expect(call.request.headers.authorization).toBe('***');
+        if (call.method !== 'GET') expect(call.request.body).toBeTruthy();
+        if (call.statusCode !== 204) expect(call.response.body).toBeTruthy();
+      }
+    });
+
+    it('creates an operator, and an ADMIN and a VIEWER of Northwind, who sign in with their roles', async () => {
+      expect(summary.accounts.map((a) => [a.role, a.email, a.password, a.membership])).toEqual([
+        ['operator', 'operator@demo.synctrail.dev', DEMO_PASSWORD, null],
+        [
+          'admin',
+          'admin@demo.synctrail.dev',
+          DEMO_PASSWORD,
+          { role: 'ADMIN', organizationName: 'Northwind Traders' },
+        ],
+        [
+          'viewer',
+          'viewer@demo.synctrail.dev',
+          DEMO_PASSWORD,
+          { role: 'VIEWER', organizationName: 'Northwind Traders' },
+        ],
+      ]);
+      const signIn = async (email: string) => {
+        const res = await t.api(
+          'POST',
+          '/api/v1/session',
+          { email, password: DEMO_PASSWORD },
+          { authorization: '' },
+        );
+        expect(res.statusCode, res.body).toBe(200);
+        const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+        const csrf = res.json().csrfToken as string;
+        return (method: 'GET' | 'POST', url: string) =>
+          t.api(method, url, undefined, {
+            authorization: '',
+            cookie,
+            ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
+          });
+      };
+      const operator = await signIn('operator@demo.synctrail.dev');
+      expect((await operator('GET', '/api/v1/session')).json().account.operator).toBe(true);
+      expect((await operator('GET', '/api/v1/organizations')).json().items).toHaveLength(4);
+      const viewer = await signIn('viewer@demo.synctrail.dev');
+      expect((await viewer('GET', '/api/v1/session')).json().memberships).toEqual([
+        { organizationId: org.northwind!.id, role: 'VIEWER' },
+      ]);
+      const [live] = (await viewer('GET', '/api/v1/runs?progress=RUNNING')).json<{ items: Run[] }>().items;
+      expect(live).toMatchObject({ organizationId: org.northwind!.id, cancellable: true });
+      expect((await viewer('POST', `/api/v1/runs/${live!.id}/cancel`)).statusCode).toBe(403);
+      const admin = await signIn('admin@demo.synctrail.dev');
+      const cancelled = await admin('POST', `/api/v1/runs/${live!.id}/cancel`);
+      expect(cancelled.statusCode, cancelled.body).toBe(200);
+      expect(cancelled.json().progress).toBe('ABORTION_PENDING');
     });
 
     it('adds nothing when loaded again into a database that holds organizations', async () => {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
@@ -6,12 +8,29 @@ import { openEngine } from '../storage/open-engine.js';
 import { migrateToLatest } from '../storage/migrator.js';
 import { buildApp } from '../http/app.js';
 import { drainOnSignals } from './shutdown.js';
+import { describeDemoAccounts, readDemoAccounts, saveDemoAccounts } from '../demo/demo-accounts.js';
 
 function configWith(overrides: Partial<Config>): Config {
   return {
     ...loadConfig(),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
+}
+
+/**
+ * `serve --demo-if-empty`: the demo into an empty database (with its accounts, kept for later starts
+ * in the data directory), or the accounts of the demo this database already holds; and, for a demo
+ * database, the demo connector that keeps its live session going.
+ */
+async function startDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Config) {
+  const { loadDemoIfEmpty } = await import('../demo/demo.js');
+  const summary = await loadDemoIfEmpty(app, config.bootstrapToken!, { password: config.demoPassword });
+  if (summary) saveDemoAccounts(config, summary.accounts);
+  const accounts = summary?.accounts ?? (await readDemoAccounts(config, app.services));
+  if (!accounts || !config.backgroundJobs) return { accounts, connector: undefined };
+  const { DemoConnector } = await import('../demo/demo-connector.js');
+  const beat = Math.max(1000, Math.min(20_000, Math.floor(config.staleRunTimeoutMs / 3)));
+  return { accounts, connector: await DemoConnector.start(app.services, beat, app.log) };
 }
 
 async function serve(options: { port?: string; host?: string; demoIfEmpty?: boolean }) {
@@ -29,17 +48,25 @@ async function serve(options: { port?: string; host?: string; demoIfEmpty?: bool
   const applied = await migrateToLatest(engine);
   const app = await buildApp(config, { engine });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'migrations applied');
-  if (options.demoIfEmpty) {
-    const { loadDemoIfEmpty } = await import('../demo/demo.js');
-    await loadDemoIfEmpty(app, config.bootstrapToken);
-  }
-  drainOnSignals({ app, engine, graceMs: config.shutdownGraceMs });
+  const demo = options.demoIfEmpty ? await startDemo(app, config) : undefined;
+  drainOnSignals({
+    app,
+    engine,
+    graceMs: config.shutdownGraceMs,
+    before: () => demo?.connector?.stop() ?? Promise.resolve(),
+  });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   console.log(`\nSynctrail is running at ${url}  (API docs: ${url}/docs)`);
   console.log(`Storage: ${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`}`);
+  const consoleUrl = `${url}/`;
+  console.log(
+    demo?.accounts
+      ? describeDemoAccounts(consoleUrl, demo.accounts)
+      : `Synctrail console: ${consoleUrl}${existsSync(join(config.consoleDir, 'index.html')) ? '' : '  (not built yet: run npm run build)'}`,
+  );
   if (generatedToken) {
     console.log(
       `Operator token for this process (set SYNCTRAIL_BOOTSTRAP_TOKEN to choose one):\n  ${config.bootstrapToken}`,

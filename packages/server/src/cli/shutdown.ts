@@ -6,6 +6,8 @@ export interface DrainOptions {
   engine: Pick<Engine, 'close'>;
   /** How long in-flight requests may take once a signal came; then the rest is cut. */
   graceMs: number;
+  /** Stopped first (the demo connector). */
+  before?: () => Promise<void>;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface DrainOptions {
  * A second signal changes nothing: a terminal's Ctrl+C reaches both `npm start` (which forwards it)
  * and the server, and must not turn a clean drain into a forced one.
  */
-export function drainOnSignals({ app, engine, graceMs }: DrainOptions): void {
+export function drainOnSignals({ app, engine, graceMs, before }: DrainOptions): void {
   let draining = false;
   const drain = (signal: NodeJS.Signals) => {
     if (draining) return app.log.info({ signal }, 'already shutting down');
@@ -29,8 +31,8 @@ export function drainOnSignals({ app, engine, graceMs }: DrainOptions): void {
       app.server.closeAllConnections();
       process.exit(1);
     }, graceMs);
-    app
-      .close()
+    (before?.() ?? Promise.resolve())
+      .then(() => app.close())
       .then(() => engine.close())
       .then(
         () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Organization, Page } from '@synctrail/types';
 import type { Config } from '../config.js';
 import type { App } from '../http/app-types.js';
+import type { Services } from '../http/services.js';
 import { buildApp } from '../http/app.js';
 import { openEngine } from '../storage/open-engine.js';
 import { migrateToLatest } from '../storage/migrator.js';
@@ -12,6 +13,16 @@ import { loadExchange } from './demo-exchange.js';
 import { loadEnterpriseArchitecture } from './demo-ea.js';
 import { loadConnectorLog } from './demo-calls.js';
 import { FABRIKAM, GLOBEX, GLOBEX_NETSUITE, INITECH, NORTHWIND } from './demo-organizations.js';
+import { LIVE_SESSION_START, liveIntegration, startLiveSession } from './demo-live-session.js';
+import {
+  createDemoAccounts,
+  describeDemoAccounts,
+  saveDemoAccounts,
+  type DemoAccount,
+} from './demo-accounts.js';
+
+/** The app the demo loads into: the HTTP API (for the data) and the services (for the operator account). */
+export type DemoApp = App & { services: Services };
 
 /**
  * The demo data set: four organizations covering the four products Synctrail replaces, loaded
@@ -22,15 +33,19 @@ import { FABRIKAM, GLOBEX, GLOBEX_NETSUITE, INITECH, NORTHWIND } from './demo-or
 export interface DemoOptions {
   /** The moment the demo is loaded at: history is laid out over the weeks before it (default: now). */
   now?: Date;
+  /** The demo accounts' password (SYNCTRAIL_DEMO_PASSWORD); a generated one per account otherwise. */
+  password?: string | undefined;
 }
 
 export interface DemoSummary extends DemoTally {
   requests: number;
   elapsedMs: number;
+  /** The console accounts to sign in with. */
+  accounts: DemoAccount[];
 }
 
 /** Loads the whole data set; the database is expected to hold no organization yet. */
-export async function loadDemo(app: App, token: string, options: DemoOptions = {}): Promise<DemoSummary> {
+export async function loadDemo(app: DemoApp, token: string, options: DemoOptions = {}): Promise<DemoSummary> {
   const started = performance.now();
   const client = new DemoClient(app, token);
   const clock = new DemoClock(options.now ?? new Date());
@@ -43,7 +58,21 @@ export async function loadDemo(app: App, token: string, options: DemoOptions = {
   await loadConnectorLog(globex, clock, await globex.integration(GLOBEX_NETSUITE));
   await loadExchange(INITECH, clock, tenant, tally);
 
-  return { ...tally, requests: client.requests, elapsedMs: Math.round(performance.now() - started) };
+  // Under way now, on an integration that can cancel, with calls: for people to watch and cancel.
+  const live = await liveIntegration(client);
+  if (!live) throw new DemoLoadError('demo data: the organization of the live session is missing');
+  await startLiveSession(client, live.integration);
+  tally.runs++;
+  tally.actions += LIVE_SESSION_START;
+  tally.calls += LIVE_SESSION_START * 3;
+  const accounts = await createDemoAccounts(app.services, client, live.organization, options.password);
+
+  return {
+    ...tally,
+    requests: client.requests,
+    elapsedMs: Math.round(performance.now() - started),
+    accounts,
+  };
 }
 
 async function hasOrganizations(app: App, token: string): Promise<boolean> {
@@ -53,7 +82,7 @@ async function hasOrganizations(app: App, token: string): Promise<boolean> {
 
 /** `synctrail serve --demo-if-empty`: loads the demo unless the database holds an organization. */
 export async function loadDemoIfEmpty(
-  app: App,
+  app: DemoApp,
   token: string,
   options: DemoOptions = {},
 ): Promise<DemoSummary | undefined> {
@@ -68,7 +97,8 @@ export async function loadDemoIfEmpty(
   } finally {
     app.log.level = level;
   }
-  app.log.info(summary, 'demo data set loaded');
+  const { accounts: _secrets, ...counts } = summary;
+  app.log.info(counts, 'demo data set loaded');
   return summary;
 }
 
@@ -98,7 +128,10 @@ export async function loadDemoIntoFreshDatabase(config: Config): Promise<void> {
             'Point SYNCTRAIL_DATA_DIR or DATABASE_URL at an empty one.',
         );
       }
-      console.log(describeSummary(await loadDemo(app, token)));
+      const summary = await loadDemo(app, token, { password: config.demoPassword });
+      saveDemoAccounts(config, summary.accounts);
+      console.log(describeSummary(summary));
+      console.log(describeDemoAccounts(`http://${config.host}:${config.port}/`, summary.accounts));
     } finally {
       await app.close();
     }
