@@ -211,3 +211,28 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * The browser's own cost of a navigation, for scale: a fresh context loading `/healthz` (a few bytes
+ * of JSON, no script) until its load event, in ms since the navigation started.
+ */
+export async function timeEmptyNavigation(
+  browser: Browser,
+  baseURL: string,
+  repeats: number,
+): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const context = await browser.newContext({ baseURL });
+    try {
+      const page = await context.newPage();
+      await page.goto('/healthz', { waitUntil: 'load' });
+      samples.push(
+        (await page.evaluate(`performance.getEntriesByType('navigation')[0].loadEventEnd`)) as number,
+      );
+    } finally {
+      await context.close();
+    }
+  }
+  return samples;
+}
