@@ -90,6 +90,7 @@ function screenLines(r: ScreenResult, emptyNavigation: number): { lines: string[
   const warm = median(r.timings.warm.map((n) => n.firstRow));
   const meets = cold <= SCREEN_TARGET_MS && warm <= SCREEN_TARGET_MS;
   const part = (pick: (n: Navigation) => number) => ms(median(r.timings.cold.map(pick)));
+  const first = r.timings.cold[0]!;
   return {
     meets,
     lines: [
@@ -100,6 +101,9 @@ function screenLines(r: ScreenResult, emptyNavigation: number): { lines: string[
         `an empty page navigation ${ms(emptyNavigation)} (cold ${(cold / emptyNavigation).toFixed(1)}×, warm ${(warm / emptyNavigation).toFixed(1)}× that)`,
       `    cold, median of each step since navigation start: HTML ${part((n) => n.document)}, ` +
         `last script ${part((n) => n.scripts)}, last API answer ${part((n) => n.api)}, first row painted ${ms(cold)}`,
+      `    first cold navigation, request by request (start → end, ms): ${first.timeline
+        .map((t) => `${t.path.replace(/-[\w-]{8}\.js$/, '.js')} ${fmt(t.start)}→${fmt(t.end)}`)
+        .join(', ')}`,
       `    samples cold: ${r.timings.cold.map((n) => fmt(n.firstRow)).join(', ')}; warm: ${r.timings.warm.map((n) => fmt(n.firstRow)).join(', ')}`,
       `    each API request alone from node (median): ${r.requests
         .map(
