@@ -12,9 +12,11 @@
  *   `/runs/<the big run>` → its first painted action row: the median of BENCH_REPEATS (default 7,
  *   at least 5) navigations, each in a fresh context (cold: empty HTTP and code caches) and in one
  *   context navigated again and again (warm). Timed inside the page, from the navigation's start.
- * - Baseline in the same run: the API requests that screen made before its first row, fetched from
- *   node with the same session cookie, concurrently (the data alone, no browser), median of as many.
- *   The figures are also given as ratios to it.
+ * - Baselines in the same run: the API requests that screen made before its first row, fetched from
+ *   node with the same session cookie, concurrently (the data alone, no browser), median of as many;
+ *   and an empty page navigation (a fresh context loading `/healthz` to its load event: the browser's
+ *   own cost, which grows as much as the console's when the machine is busy). Figures are also given
+ *   as ratios to both.
  * - (c) the JavaScript the first page loads: every script response of a cold `/runs` (signed in) and
  *   a cold `/login` (signed out), each file gzip-compressed (default level) and summed.
  *
@@ -29,6 +31,7 @@ import { launchBrowser } from '../test/harness/browser.js';
 import type { Browser } from 'playwright-core';
 import {
   median,
+  timeEmptyNavigation,
   timeScreen,
   watchScripts,
   type Navigation,
@@ -82,20 +85,25 @@ async function measure(name: string, timings: ScreenTimings, cookie: string): Pr
   return { name, timings, baseline: median(samples), requests };
 }
 
-function screenLines(r: ScreenResult): { lines: string[]; meets: boolean } {
+function screenLines(r: ScreenResult, emptyNavigation: number): { lines: string[]; meets: boolean } {
   const cold = median(r.timings.cold.map((n) => n.firstRow));
   const warm = median(r.timings.warm.map((n) => n.firstRow));
   const meets = cold <= SCREEN_TARGET_MS && warm <= SCREEN_TARGET_MS;
   const part = (pick: (n: Navigation) => number) => ms(median(r.timings.cold.map(pick)));
+  const first = r.timings.cold[0]!;
   return {
     meets,
     lines: [
       `${r.name}`,
       `    cold ${ms(cold)} (${(cold / r.baseline).toFixed(1)}× baseline)   warm ${ms(warm)} (${(warm / r.baseline).toFixed(1)}× baseline)   ` +
         `target ≤ ${ms(SCREEN_TARGET_MS)} cold and warm: ${meets ? 'MEETS' : 'MISSES'}`,
-      `    baseline: the screen's ${r.requests.length} API request(s) from node ${ms(r.baseline)}`,
+      `    baseline: the screen's ${r.requests.length} API request(s) from node ${ms(r.baseline)}; ` +
+        `an empty page navigation ${ms(emptyNavigation)} (cold ${(cold / emptyNavigation).toFixed(1)}×, warm ${(warm / emptyNavigation).toFixed(1)}× that)`,
       `    cold, median of each step since navigation start: HTML ${part((n) => n.document)}, ` +
         `last script ${part((n) => n.scripts)}, last API answer ${part((n) => n.api)}, first row painted ${ms(cold)}`,
+      `    first cold navigation, request by request (start → end, ms): ${first.timeline
+        .map((t) => `${t.path.replace(/-[\w-]{8}\.js$/, '.js')} ${fmt(t.start)}→${fmt(t.end)}`)
+        .join(', ')}`,
       `    samples cold: ${r.timings.cold.map((n) => fmt(n.firstRow)).join(', ')}; warm: ${r.timings.warm.map((n) => fmt(n.firstRow)).join(', ')}`,
       `    each API request alone from node (median): ${r.requests
         .map(
@@ -180,6 +188,7 @@ async function main() {
       cookie,
     );
     const login = await loginScripts(browser, baseURL);
+    const emptyNavigation = median(await timeEmptyNavigation(browser, baseURL, REPEATS));
 
     console.log(
       `\nchromium ${browser.version()}, ${REPEATS} navigations each; 1-minute load average ` +
@@ -187,7 +196,7 @@ async function main() {
     );
     let failed = false;
     for (const result of [runs, big]) {
-      const { lines, meets } = screenLines(result);
+      const { lines, meets } = screenLines(result, emptyNavigation);
       if (!meets) failed = true;
       console.log(lines.join('\n'));
     }

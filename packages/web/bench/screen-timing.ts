@@ -37,6 +37,8 @@ export interface Navigation {
   apiRequests: string[];
   /** The JavaScript files the page loaded (only when asked: reading them takes a while). */
   scriptFiles?: ScriptFile[];
+  /** Each script and API request received before the first row: path, start and end (ms). */
+  timeline: { path: string; start: number; end: number }[];
 }
 
 /** One JavaScript file a page loaded. */
@@ -53,7 +55,7 @@ export interface ScriptFile {
 interface InPage {
   firstRow: number;
   document: number;
-  resources: { name: string; initiatorType: string; responseEnd: number }[];
+  resources: { name: string; initiatorType: string; startTime: number; responseEnd: number }[];
 }
 
 const READ_TIMINGS = `(() => {
@@ -62,7 +64,7 @@ const READ_TIMINGS = `(() => {
     firstRow: globalThis.__benchFirstRow.painted,
     document: nav ? nav.responseEnd : 0,
     resources: performance.getEntriesByType('resource').map((r) => ({
-      name: r.name, initiatorType: r.initiatorType, responseEnd: r.responseEnd,
+      name: r.name, initiatorType: r.initiatorType, startTime: r.startTime, responseEnd: r.responseEnd,
     })),
   };
 })()`;
@@ -118,6 +120,9 @@ async function navigate(
       scripts: Math.max(t.document, ...scriptEnds.map((r) => r.responseEnd)),
       api: Math.max(0, ...apiEnds),
       apiRequests,
+      timeline: [...apiBefore, ...scriptEnds]
+        .sort((a, b) => a.startTime - b.startTime)
+        .map((r) => ({ path: new URL(r.name).pathname, start: r.startTime, end: r.responseEnd })),
     };
     if (scripts) navigation.scriptFiles = await scripts.files();
     return navigation;
@@ -210,4 +215,29 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The browser's own cost of a navigation, for scale: a fresh context loading `/healthz` (a few bytes
+ * of JSON, no script) until its load event, in ms since the navigation started.
+ */
+export async function timeEmptyNavigation(
+  browser: Browser,
+  baseURL: string,
+  repeats: number,
+): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const context = await browser.newContext({ baseURL });
+    try {
+      const page = await context.newPage();
+      await page.goto('/healthz', { waitUntil: 'load' });
+      samples.push(
+        (await page.evaluate(`performance.getEntriesByType('navigation')[0].loadEventEnd`)) as number,
+      );
+    } finally {
+      await context.close();
+    }
+  }
+  return samples;
 }

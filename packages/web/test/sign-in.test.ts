@@ -58,7 +58,8 @@ for (const kind of ENGINES) {
 
     it('sends a signed-out visit of a run to /login, and back to that run after signing in', async () => {
       const { page } = e2e;
-      const run = await e2e.arrange.firstRun();
+      // A failed run: its screen has actions to show.
+      const run = await e2e.arrange.firstRun('status=ERROR&progress=FINISHED');
       await page.goto(`/runs/${run.id}`);
       await waitForPath(page, '/login');
       await waitForScreen(page, 'Sign in');
@@ -67,6 +68,7 @@ for (const kind of ENGINES) {
       await signIn(page, 'operator');
       await waitForPath(page, `/runs/${run.id}`);
       await waitForScreen(page, 'Logging details');
+      await page.getByTestId('data-row').first().waitFor();
       await expectAccessible(page, 'run details');
       await screenshot(page, 'run-details');
     });

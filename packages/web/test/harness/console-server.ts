@@ -92,7 +92,8 @@ export async function startConsoleServer(
   options: ConsoleServerOptions = {},
 ): Promise<ConsoleServer> {
   assertConsoleBuilt();
-  const database = await suiteDatabase(kind, options.demo ?? true);
+  const demo = options.demo ?? true;
+  const database = await suiteDatabase(kind, demo);
   let server: ServerProcess;
   try {
     server = await startServerProcess(
@@ -106,7 +107,8 @@ export async function startConsoleServer(
         SYNCTRAIL_REFUSED_CREDENTIALS_PER_MINUTE: '10000',
         ...options.env,
       },
-      { startTimeoutMs: 60_000 },
+      // On a demo database it only reads the accounts (and, with background jobs, runs the demo connector).
+      { serveArgs: demo ? ['--demo-if-empty'] : [], startTimeoutMs: 60_000 },
     );
   } catch (error) {
     await database.drop();

@@ -114,14 +114,22 @@ async function buildTemplate(kind: EngineKind, key: string, env: Record<string, 
       await client.query(`drop database if exists ${name} with (force)`);
       await client.query(`create database ${name}`);
     });
-    storage = { DATABASE_URL: pgUrl(name) };
+    // The server keeps the demo accounts' file in its data directory, whatever the engine.
+    storage = {
+      DATABASE_URL: pgUrl(name),
+      SYNCTRAIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'synctrail-e2e-')),
+    };
   }
-  const server = await startServerProcess(
-    { ...env, ...storage, SYNCTRAIL_BACKGROUND_JOBS: 'off' },
-    { serveArgs: ['--demo-if-empty'], startTimeoutMs: 240_000 },
-  );
-  // SIGTERM: the server closes its engine (SQLite checkpoints its WAL; PostgreSQL connections end).
-  await server.stop();
+  try {
+    const server = await startServerProcess(
+      { ...env, ...storage, SYNCTRAIL_BACKGROUND_JOBS: 'off' },
+      { serveArgs: ['--demo-if-empty'], startTimeoutMs: 240_000 },
+    );
+    // SIGTERM: the server closes its engine (SQLite checkpoints its WAL; PostgreSQL connections end).
+    await server.stop();
+  } finally {
+    if (kind === 'postgres') rmSync(storage.SYNCTRAIL_DATA_DIR!, { recursive: true, force: true });
+  }
   return name;
 }
 
@@ -169,6 +177,7 @@ export async function demoDatabase(kind: EngineKind, env: Record<string, string>
     };
   }
   const name = `${DB_PREFIX}${randomBytes(6).toString('hex')}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'synctrail-test-'));
   await withAdmin(async (client) => {
     // Copying a template needs it to itself for a moment: another suite copying it at once is refused.
     for (let attempt = 0; ; attempt++) {
@@ -182,8 +191,10 @@ export async function demoDatabase(kind: EngineKind, env: Record<string, string>
     }
   });
   return {
-    env: { DATABASE_URL: pgUrl(name) },
-    drop: () =>
-      withAdmin(async (client) => void (await client.query(`drop database if exists ${name} with (force)`))),
+    env: { DATABASE_URL: pgUrl(name), SYNCTRAIL_DATA_DIR: dataDir },
+    drop: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      await withAdmin((client) => client.query(`drop database if exists ${name} with (force)`));
+    },
   };
 }
