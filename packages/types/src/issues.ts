@@ -30,14 +30,45 @@ export const Issue = Type.Object(
 );
 export type Issue = Static<typeof Issue>;
 
+/** The filters a list of issues takes (a user's, or all the caller may see). */
+const IssueFilters = {
+  state: ListFilter('OPEN and/or RESOLVED, any case; comma-separated.'),
+  errorCode: ListFilter('0, 1, 2, 3; comma-separated.'),
+  objectType: ListFilter('Object types, comma-separated (exact).'),
+  type: ListFilter('Object types, comma-separated (exact): the same filter as `objectType`.'),
+  direction: ListFilter(
+    'Directions, comma-separated: `EXCHANGE → SALESFORCE` (or `EXCHANGE->SALESFORCE`, `EXCHANGE>SALESFORCE`).',
+  ),
+  from: Type.Optional(Timestamp),
+  to: Type.Optional(Timestamp),
+};
+
 export const IssueListQuery = Type.Object(
-  {
-    ...PageQuery,
-    ...ExportQuery,
-    state: ListFilter('OPEN and/or RESOLVED.'),
-    errorCode: ListFilter('0, 1, 2, 3; comma-separated.'),
-    objectType: ListFilter('Object types, comma-separated.'),
-  },
+  { ...PageQuery, ...ExportQuery, ...IssueFilters },
   { additionalProperties: false },
 );
 export type IssueListQuery = Static<typeof IssueListQuery>;
+
+/** `GET /api/v1/issues`: the issues of every sync user in the organizations the caller can see. */
+export const AllIssuesQuery = Type.Object(
+  {
+    ...PageQuery,
+    ...ExportQuery,
+    organizationId: ListFilter('Organization ids, comma-separated.'),
+    userId: ListFilter('Sync user ids, comma-separated.'),
+    ...IssueFilters,
+  },
+  { additionalProperties: false },
+);
+export type AllIssuesQuery = Static<typeof AllIssuesQuery>;
+
+/** An issue with the name and email of its sync user (the list of all issues). */
+export const IssueListItem = Type.Object(
+  {
+    ...Issue.properties,
+    userName: Nullable(Type.String()),
+    userEmail: Nullable(Type.String()),
+  },
+  { $id: 'IssueListItem' },
+);
+export type IssueListItem = Static<typeof IssueListItem>;

@@ -210,6 +210,21 @@ export const RunListQuery = Type.Object(
 );
 export type RunListQuery = Static<typeof RunListQuery>;
 
+/** `GET /api/v1/runs/{id}`: the run as JSON, or (`format=pdf`) its report, as `GET /runs/{id}/report.pdf`. */
+export const RunGetQuery = Type.Object(
+  {
+    format: Type.Optional(
+      Type.String({
+        maxLength: 10,
+        description:
+          '`json` (default) or `pdf`: the run report, the same file as `GET /runs/{id}/report.pdf`.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RunGetQuery = Static<typeof RunGetQuery>;
+
 export const ActionListQuery = Type.Object(
   {
     ...PageQuery,

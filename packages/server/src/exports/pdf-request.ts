@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Action, CallListQuery, CallSummary, Run } from '@synctrail/types';
 import type { Services } from '../http/services.js';
+import { AppError } from '../http/errors.js';
 import { recordAudit } from '../audit/audit-request.js';
 import { attachment, exportFileName, exportFilters, refusePaging } from './export-request.js';
 import { EXPORT_PAGE_SIZE } from './export-pages.js';
@@ -118,7 +119,18 @@ export async function sendCallsPdf(
   });
 }
 
-/** `GET /runs/{id}/report.pdf`: the run, its counters and errors, and its actions. */
+/** The formats of one run: `json` (the run) or `pdf` (its report); anything else is a 400 naming them. */
+export function runFormat(format: string | undefined): 'json' | 'pdf' {
+  if (format === undefined || format === 'json' || format === 'pdf') return format ?? 'json';
+  throw new AppError(
+    'invalid_filter',
+    `A run is answered as json or pdf (its report), not ${JSON.stringify(format)}; ` +
+      'its actions are exported as csv by GET /api/v1/runs/{id}/actions?format=csv.',
+    { filter: 'format', invalid: [format], allowed: ['json', 'pdf'] },
+  );
+}
+
+/** `GET /runs/{id}/report.pdf` and `GET /runs/{id}?format=pdf`: the run, its counters and errors, and its actions. */
 export async function sendRunReport(s: Services, req: FastifyRequest, reply: FastifyReply, runId: string) {
   const run: Run = await s.runs.get(req.access, runId, 'read');
   const actions = await s.runs.streamActions(req.access, run.id, {}, EXPORT_PAGE_SIZE);

@@ -15,6 +15,7 @@ import {
   Integration,
   IntegrationOverview,
   Issue,
+  IssueListItem,
   LiveEvent,
   MaskingRule,
   Member,
@@ -44,6 +45,7 @@ import { callRoutes } from '../calls/call.routes.js';
 import { artifactRoutes } from '../artifacts/artifact.routes.js';
 import { runControlRoutes } from '../runs/run-control.routes.js';
 import { BackgroundJobs } from '../schedules/background-jobs.js';
+import { issueRoutes } from '../issues/issue.routes.js';
 import { organizationRoutes } from '../organizations/organization.routes.js';
 import { sessionRoutes } from '../accounts/session.routes.js';
 import { memberRoutes } from '../accounts/member.routes.js';
@@ -65,6 +67,7 @@ export const SHARED_SCHEMAS = [
   RunHistogram,
   Action,
   Issue,
+  IssueListItem,
   CallSummary,
   Call,
   Artifact,
@@ -207,6 +210,7 @@ export async function buildApp(
   artifactRoutes(app, services, config);
   runControlRoutes(app, services);
   organizationRoutes(app, services);
+  issueRoutes(app, services);
   integrationRoutes(app, services);
   sessionRoutes(app, services);
   memberRoutes(app, services);

@@ -1,9 +1,9 @@
 import type { Selectable } from 'kysely';
-import type { Issue, IssueState, Page, SortOrder } from '@synctrail/types';
+import type { Issue, IssueListItem, IssueState, Page, SortOrder } from '@synctrail/types';
 import type { Engine } from '../storage/engine.js';
 import type { IssuesTable } from '../storage/database.js';
 import { toIso, toIsoOrNull } from '../storage/row-values.js';
-import { afterPosition } from '../storage/query-helpers.js';
+import { afterPosition, inOrganizations } from '../storage/query-helpers.js';
 import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
 export function toIssue(row: Selectable<IssuesTable>): Issue {
@@ -50,9 +50,16 @@ export interface NewIssue {
 }
 
 export interface IssueListFilters {
+  /** The organizations the list may show (`'all'` for an operator). */
+  organizations: 'all' | readonly string[];
+  userIds?: string[] | undefined;
   states?: string[] | undefined;
   errorCodes?: number[] | undefined;
   objectTypes?: string[] | undefined;
+  directions?: string[] | undefined;
+  /** On the time last seen: `from` inclusive, `to` exclusive. */
+  from?: Date | undefined;
+  to?: Date | undefined;
 }
 
 const KEY_CHUNK = 500;
@@ -128,27 +135,40 @@ export class IssueRepository {
     }
   }
 
-  /** A user's issues, most recently seen first by default. */
-  async listForUser(
-    userId: string,
+  /**
+   * Issues as filtered, with their sync user's name and email, most recently seen first by default.
+   * Keyset paged on `(last_seen_at, id)`: `issues_user_idx` serves a user's list,
+   * `issues_org_seen_idx` an organization's and `issues_seen_idx` everyone's.
+   */
+  async list(
     filters: IssueListFilters,
     page: { limit: number; cursor?: string | undefined; sort: SortOrder },
-  ): Promise<Page<Issue>> {
+  ): Promise<Page<IssueListItem>> {
     let qb = this.engine.db
       .selectFrom('issues')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .orderBy('last_seen_at', page.sort)
-      .orderBy('id', page.sort)
+      .innerJoin('sync_users', 'sync_users.id', 'issues.user_id')
+      .selectAll('issues')
+      .select(['sync_users.name as user_name', 'sync_users.email as user_email'])
+      .where(inOrganizations('issues.organization_id', filters.organizations))
+      .orderBy('issues.last_seen_at', page.sort)
+      .orderBy('issues.id', page.sort)
       .limit(page.limit + 1);
-    if (filters.states) qb = qb.where('state', 'in', filters.states);
-    if (filters.errorCodes) qb = qb.where('error_code', 'in', filters.errorCodes);
-    if (filters.objectTypes) qb = qb.where('object_type', 'in', filters.objectTypes);
+    if (filters.userIds) qb = qb.where('issues.user_id', 'in', filters.userIds);
+    if (filters.states) qb = qb.where('issues.state', 'in', filters.states);
+    if (filters.errorCodes) qb = qb.where('issues.error_code', 'in', filters.errorCodes);
+    if (filters.objectTypes) qb = qb.where('issues.object_type', 'in', filters.objectTypes);
+    if (filters.directions) qb = qb.where('issues.direction', 'in', filters.directions);
+    if (filters.from) qb = qb.where('issues.last_seen_at', '>=', filters.from);
+    if (filters.to) qb = qb.where('issues.last_seen_at', '<', filters.to);
     if (page.cursor) {
       const position = decodeCursor(page.cursor, TIME_UUID);
-      qb = qb.where((eb) => afterPosition(eb, 'last_seen_at', 'id', position, page.sort, true));
+      qb = qb.where((eb) => afterPosition(eb, 'issues.last_seen_at', 'issues.id', position, page.sort, true));
     }
-    const items = (await qb.execute()).map(toIssue);
+    const items = (await qb.execute()).map((row): IssueListItem => ({
+      ...toIssue(row),
+      userName: row.user_name,
+      userEmail: row.user_email,
+    }));
     return toPage(items, page.limit, (i) => ({ key: Date.parse(i.lastSeenAt), id: i.id }));
   }
 }

@@ -1,11 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import { ISSUE_STATE, type Issue, type IssueListQuery, type Page } from '@synctrail/types';
+import { type AllIssuesQuery, type IssueListItem, type IssueListQuery, type Page } from '@synctrail/types';
 import type { Access } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
-import { parseList } from '../shared/filters.js';
+import { parseIdList } from '../shared/filters.js';
 import type { UserService } from '../users/user.service.js';
 import type { ActionRecord } from '../actions/action.repository.js';
-import { IssueRepository } from './issue.repository.js';
+import { IssueRepository, type IssueListFilters } from './issue.repository.js';
+import { parseIssueFilters } from './issue-filters.js';
 
 /** Identity of a synced object: its type, where it comes from, and where it goes. */
 export function objectKeyOf(a: ActionRecord): string {
@@ -22,18 +23,34 @@ export class IssueService {
     this.repository = new IssueRepository(engine);
   }
 
-  async listForUser(access: Access, userId: string, query: IssueListQuery): Promise<Page<Issue>> {
-    await this.users.get(access, userId, 'read');
-    const codes = parseList('errorCode', query.errorCode, ['0', '1', '2', '3']);
-    return this.repository.listForUser(
-      userId,
-      {
-        states: parseList('state', query.state, ISSUE_STATE),
-        errorCodes: codes?.map(Number),
-        objectTypes: parseList('objectType', query.objectType),
-      },
-      { limit: query.limit ?? 50, cursor: query.cursor, sort: query.sort ?? 'desc' },
+  /** A sync user's issues (404 for a user the caller cannot see). */
+  async listForUser(access: Access, userId: string, query: IssueListQuery): Promise<Page<IssueListItem>> {
+    const user = await this.users.get(access, userId, 'read');
+    return this.page(
+      { ...parseIssueFilters(query), organizations: [user.organizationId], userIds: [user.id] },
+      query,
     );
+  }
+
+  /** The issues of every sync user in the organizations the caller can see (scoped as the list of runs). */
+  async list(access: Access, query: AllIssuesQuery): Promise<Page<IssueListItem>> {
+    access.require('read');
+    return this.page(
+      {
+        ...parseIssueFilters(query),
+        organizations: access.visible(parseIdList('organizationId', query.organizationId)),
+        userIds: parseIdList('userId', query.userId),
+      },
+      query,
+    );
+  }
+
+  private page(filters: IssueListFilters, query: IssueListQuery) {
+    return this.repository.list(filters, {
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+      sort: query.sort ?? 'desc',
+    });
   }
 
   /**

@@ -4,8 +4,6 @@ import {
   IntegrationCreate,
   IntegrationListQuery,
   IntegrationPatch,
-  Issue,
-  IssueListQuery,
   Organization,
   OrganizationCreate,
   OrganizationListQuery,
@@ -260,25 +258,5 @@ export function organizationRoutes(app: App, s: Services) {
           details: { ...req.body },
         }),
       ),
-  );
-  app.get(
-    '/api/v1/users/:id/issues',
-    {
-      schema: {
-        tags: ['users'],
-        summary: "A sync user's issues",
-        params: IdParams,
-        querystring: IssueListQuery,
-        produces: ['application/json', 'text/csv'],
-        response: { 200: Page(Type.Ref(Issue)), ...READ_ERRORS },
-      },
-    },
-    (req, reply) =>
-      listOrExport(s, req, reply, {
-        list: 'user-issues',
-        schema: Issue,
-        target: `user:${req.params.id}`,
-        page: (paging) => s.issues.listForUser(req.access, req.params.id, { ...req.query, ...paging }),
-      }),
   );
 }

@@ -8,6 +8,7 @@ import {
   Page,
   Run,
   RunCreate,
+  RunGetQuery,
   RunListQuery,
   RunHistogram,
   RunHistogramQuery,
@@ -18,7 +19,7 @@ import type { Services } from '../http/services.js';
 import { sendIdempotent } from '../http/idempotent.js';
 import { IdParams, READ_ERRORS, WRITE_ERRORS } from '../http/route-schemas.js';
 import { listOrExport } from '../exports/export-request.js';
-import { sendRunReport } from '../exports/pdf-request.js';
+import { runFormat, sendRunReport } from '../exports/pdf-request.js';
 import type { Readable } from 'node:stream';
 
 const RunRef = Type.Ref(Run);
@@ -67,12 +68,20 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
     {
       schema: {
         tags: ['runs'],
-        summary: 'Get a run',
+        summary: 'Get a run, or its report as PDF',
+        description:
+          '`format=pdf` answers the run report, exactly `GET /runs/{id}/report.pdf` (audited as `export.pdf`); ' +
+          'any other format than `json` or `pdf` answers 400 `invalid_filter`.',
         params: IdParams,
-        response: { 200: RunRef, ...READ_ERRORS },
+        querystring: RunGetQuery,
+        produces: ['application/json', 'application/pdf'],
+        response: { 200: Type.Union([RunRef, PdfContent]), ...READ_ERRORS },
       },
     },
-    (req) => s.runs.get(req.access, req.params.id, 'read'),
+    async (req, reply) => {
+      if (runFormat(req.query.format) === 'pdf') return sendRunReport(s, req, reply, req.params.id);
+      return s.runs.get(req.access, req.params.id, 'read');
+    },
   );
 
   app.get(

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-housekeeping.js';
 import * as m0007 from './migrations/0007-live-events.js';
 import * as m0008 from './migrations/0008-integration-overview.js';
 import * as m0009 from './migrations/0009-run-histogram.js';
+import * as m0010 from './migrations/0010-issues-list.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
 const MIGRATIONS = {
@@ -21,6 +22,7 @@ const MIGRATIONS = {
   '0007-live-events': m0007,
   '0008-integration-overview': m0008,
   '0009-run-histogram': m0009,
+  '0010-issues-list': m0010,
 } as const;
 
 class EngineMigrationProvider implements MigrationProvider {
