@@ -123,6 +123,15 @@ function dropUndefined(search: Search): Search {
   return Object.fromEntries(Object.entries(search).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * The moment a view resolves its preset ranges against: the current minute, so that a screen's
+ * loader (which starts the first page while the screen's code loads) and the screen itself ask for
+ * the same window and share one request.
+ */
+export function viewMoment(now: number = Date.now()): number {
+  return Math.floor(now / 60_000) * 60_000;
+}
+
 /** The time window a search stands for, presets resolved against `now`. */
 export function timeWindow(search: Search, now: number): { from?: string; to?: string } {
   const preset = RANGE_PRESETS.find((p) => p.value === search.range);

@@ -13,7 +13,7 @@ import { PayloadPanel } from '@/features/calls/payload-panel';
 import { allIntegrationsQuery } from '@/features/integrations/integrations.queries';
 import { organizationsQuery } from '@/features/runs/runs.queries';
 import { canControl, useSession } from '@/features/session/session.queries';
-import { hasFilters, parseSearch, toApiQuery, type Search } from '@/lib/filters';
+import { hasFilters, parseSearch, toApiQuery, viewMoment, type Search } from '@/lib/filters';
 import { timeZoneName } from '@/lib/format';
 
 /** Applications as the fourth document lists them, plus whatever the integrations name. */
@@ -53,7 +53,7 @@ function ConnectorLog() {
 
   const { call, part, ...filters } = search;
   const searchKey = JSON.stringify(filters);
-  const now = useMemo(() => Date.now(), [searchKey]);
+  const now = useMemo(() => viewMoment(), [searchKey]);
   const query = useMemo(() => toApiQuery(CALL_FILTERS, filters, now), [searchKey, now]);
   const calls = useInfiniteQuery(callListQuery(query));
   // Payloads are for those who may control the organization's runs; the server masks bodies for others.

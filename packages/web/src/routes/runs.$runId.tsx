@@ -36,7 +36,15 @@ export const Route = createFileRoute('/runs/$runId')({
     if (raw.part === 'response') search.part = 'response';
     return search;
   },
-  loader: ({ context, params }) => context.queryClient.ensureQueryData(runQuery(params.runId)),
+  loaderDeps: ({ search }) => search,
+  // The run and the first page of its actions are asked for together.
+  loader: ({ context, params, deps }) => {
+    if (deps.tab === undefined)
+      void context.queryClient.prefetchInfiniteQuery(
+        actionListQuery(params.runId, toApiQuery(ACTION_FILTERS, deps, 0)),
+      );
+    return context.queryClient.ensureQueryData(runQuery(params.runId));
+  },
   pendingComponent: () => <LoadingState />,
   errorComponent: ({ error }) => <ErrorState error={error} />,
   component: LoggingDetails,

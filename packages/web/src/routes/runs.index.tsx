@@ -12,12 +12,17 @@ import { useRunColumns } from '@/features/runs/run-columns';
 import { RunsChart } from '@/features/runs/runs-chart';
 import { organizationUsersQuery, organizationsQuery, runListQuery } from '@/features/runs/runs.queries';
 import { useSession } from '@/features/session/session.queries';
-import { hasFilters, parseSearch, toApiQuery, withRange, type Search } from '@/lib/filters';
+import { hasFilters, parseSearch, toApiQuery, viewMoment, withRange, type Search } from '@/lib/filters';
 import { integrationTypeLabel } from '@/lib/labels';
 import { timeZoneName } from '@/lib/format';
 
 export const Route = createFileRoute('/runs/')({
   validateSearch: (raw: Record<string, unknown>): Search => parseSearch(RUN_FILTERS, raw),
+  loaderDeps: ({ search }) => search,
+  // The first page is asked for while the screen's code loads, not after.
+  loader: ({ context, deps }) => {
+    void context.queryClient.prefetchInfiniteQuery(runListQuery(toApiQuery(RUN_FILTERS, deps, viewMoment())));
+  },
   component: SyncLogging,
 });
 
@@ -75,7 +80,7 @@ function SyncLogging() {
 
   // A preset ("last 24 hours") is resolved once per view so refetches and pages share one window.
   const searchKey = JSON.stringify(search);
-  const now = useMemo(() => Date.now(), [searchKey]);
+  const now = useMemo(() => viewMoment(), [searchKey]);
   const query = useMemo(() => toApiQuery(RUN_FILTERS, search, now), [search, now]);
   const runs = useInfiniteQuery(runListQuery(query));
   const columns = useRunColumns(organizationNames);
