@@ -38,7 +38,7 @@ for (const kind of ENGINES) {
   describe(`Connector Log [${kind}]`, () => {
     const e2e = useConsole(kind);
 
-    it('filters by action, request type, a part of the login in any case and status class, then clears', async () => {
+    it('filters by action, request type, a part of the login in any case, status class, applications, direction and date range, then clears', async () => {
       const { page } = e2e;
       const organization = await e2e.arrange.demoOrganization();
       const key = await e2e.arrange.apiKey(organization.id);
@@ -66,6 +66,14 @@ for (const kind of ENGINES) {
       await page.getByRole('button', { name: /^Status code:/ }).click();
       await page.getByRole('checkbox', { name: '4xx', exact: true }).check();
       await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: /^Application To:/ }).click();
+      await page.getByRole('checkbox', { name: 'OAuth 2.0 Office 365', exact: true }).check();
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: /^Application From:/ }).click();
+      await page.getByRole('checkbox', { name: 'MangoApps', exact: true }).check();
+      await page.keyboard.press('Escape');
+      await page.getByLabel('Direction').selectOption('OUTGOING');
+      await page.getByLabel('Date range').selectOption('24h');
       await waitFor('only Karin’s failed sign-in', async () => {
         const rows = await page.getByTestId('data-row').allInnerTexts();
         return (
@@ -78,6 +86,10 @@ for (const kind of ENGINES) {
       expect(url.searchParams.get('login')).toBe('KARIN.SCH');
       expect(url.searchParams.get('requestType')).toBe('AUTHENTICATION_APPLICATIONS');
       expect(url.searchParams.get('statusCode')).toBe('4xx');
+      expect(url.searchParams.get('appTo')).toBe('OAuth 2.0 Office 365');
+      expect(url.searchParams.get('appFrom')).toBe('MangoApps');
+      expect(url.searchParams.get('direction')).toBe('OUTGOING');
+      expect(url.searchParams.get('range')).toBe('24h');
       await expectAccessible(page, 'connector log filtered');
       await screenshot(page, 'calls-filtered');
 
