@@ -39,6 +39,8 @@ describe('formatting', () => {
     expect(codeLabel('SLO_SUCCESSFUL')).toBe('SLO Successful');
     expect(requestTypeLabel('AUTHENTICATION_APPLICATIONS')).toBe('Authentication-Applications');
     expect(codeLabel('MICROSOFT_EXCHANGE')).toBe('Microsoft Exchange');
+    expect(codeLabel('LEANIX')).toBe('LeanIX');
+    expect(codeLabel('CRM')).toBe('CRM');
     expect(integrationTypeLabel('servicenow')).toBe('ServiceNow');
     expect(integrationTypeLabel('oauth2-google')).toBe('Oauth2 Google');
   });

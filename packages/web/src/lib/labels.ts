@@ -17,6 +17,12 @@ const SPECIAL: Record<string, string> = {
   ABORTION_PENDING: 'ABORTION PENDING',
   UNKNOWN: 'Unknown',
   CONNECTOR: 'Connector',
+  // Systems whose names are not plain words.
+  CRM: 'CRM',
+  LEANIX: 'LeanIX',
+  SERVICENOW: 'ServiceNow',
+  NETSUITE: 'NetSuite',
+  SAP_C4C: 'SAP Cloud for Customer',
 };
 
 function titleWord(word: string): string {
