@@ -68,6 +68,8 @@ for (const kind of ENGINES) {
           requestedAt: '2026-03-02T10:00:00.000Z',
           finishedAt: null,
         },
+        // Its runs were requested in March: none in the last 24 hours.
+        last24h: { runs: 0, errors: 0 },
       });
       expect(page.items[0]!.lastRun).toBeNull();
       expect(names((await list('?sort=desc')).items)).toEqual([

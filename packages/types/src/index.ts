@@ -14,3 +14,4 @@ export * from './audit.js';
 export * from './masking.js';
 export * from './exports.js';
 export * from './events.js';
+export * from './timeline.js';

@@ -50,3 +50,25 @@ export const MaskingRuleCreate = Type.Object(
   { additionalProperties: false },
 );
 export type MaskingRuleCreate = Static<typeof MaskingRuleCreate>;
+
+/**
+ * Body of `POST /organizations/{id}/masking-rules/test`: try a rule on a sample before adding it.
+ * Nothing is stored. A `field` rule masks the matching fields of a JSON sample (and of
+ * `name=value` pairs in a form or query string); a `pattern` rule masks what it matches in any text.
+ */
+export const MaskingRuleTest = Type.Object(
+  {
+    kind: StringEnum(MASKING_RULE_KINDS),
+    match: Type.String({ minLength: 1, maxLength: 500 }),
+    sample: Type.String({ maxLength: 100_000 }),
+  },
+  { additionalProperties: false },
+);
+export type MaskingRuleTest = Static<typeof MaskingRuleTest>;
+
+export const MaskingRuleTestResult = Type.Object({
+  masked: Type.String({ description: 'The sample as it would be stored with this rule added.' }),
+  changed: Type.Boolean({ description: 'False when the rule masks nothing in the sample.' }),
+  byRule: Type.Integer({ description: 'Values this rule masked (the built-in rules apply too).' }),
+});
+export type MaskingRuleTestResult = Static<typeof MaskingRuleTestResult>;

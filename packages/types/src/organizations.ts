@@ -135,6 +135,13 @@ export const IntegrationOverview = Type.Object(
     ...Integration.properties,
     organizationName: Type.String(),
     lastRun: Nullable(LastRun),
+    last24h: Type.Object(
+      {
+        runs: Type.Integer({ description: 'Runs requested in the last 24 hours.' }),
+        errors: Type.Integer({ description: 'Of those, the runs whose status is ERROR.' }),
+      },
+      { description: 'The error rate of the last 24 hours is `errors / runs`.' },
+    ),
   },
   { $id: 'IntegrationOverview' },
 );
@@ -200,3 +207,30 @@ export const SyncUserListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type SyncUserListQuery = Static<typeof SyncUserListQuery>;
+
+/** What the list of organizations shows beside each one; the last 24 hours end at the request. */
+export const OrganizationStats = Type.Object({
+  integrations: Type.Integer(),
+  users: Type.Integer({ description: 'Sync users.' }),
+  runs24h: Type.Integer({ description: 'Runs requested in the last 24 hours.' }),
+  errors24h: Type.Integer({ description: 'Of those, the runs whose status is ERROR.' }),
+});
+export type OrganizationStats = Static<typeof OrganizationStats>;
+
+/** An organization in `GET /api/v1/organizations`. */
+export const OrganizationListItem = Type.Object(
+  { ...Organization.properties, stats: OrganizationStats },
+  { $id: 'OrganizationListItem' },
+);
+export type OrganizationListItem = Static<typeof OrganizationListItem>;
+
+/** A sync user in `GET /api/v1/organizations/{id}/users`: with their newest session and open issues. */
+export const SyncUserListItem = Type.Object(
+  {
+    ...SyncUser.properties,
+    lastRun: Nullable(LastRun),
+    openIssues: Type.Integer({ description: 'Issues in state OPEN.' }),
+  },
+  { $id: 'SyncUserListItem' },
+);
+export type SyncUserListItem = Static<typeof SyncUserListItem>;

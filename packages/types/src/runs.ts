@@ -210,6 +210,37 @@ export const RunListQuery = Type.Object(
 );
 export type RunListQuery = Static<typeof RunListQuery>;
 
+/**
+ * Orders of the lists of a sync user's or an organization's sessions: `requestedAt` (the default),
+ * or `status`, worst first with `sort=desc` (ERROR, WARNING, INFO, OK), newest first within a status.
+ */
+export const RUN_ORDER = ['requestedAt', 'status'] as const;
+export type RunOrder = (typeof RUN_ORDER)[number];
+
+/** `GET /organizations/{id}/runs` and `GET /users/{id}/runs`. */
+export const SessionListQuery = Type.Object(
+  {
+    ...PageQuery,
+    ...ExportQuery,
+    ...RunFilters,
+    orderBy: Type.Optional(StringEnum(RUN_ORDER, { default: 'requestedAt' })),
+  },
+  { additionalProperties: false },
+);
+export type SessionListQuery = Static<typeof SessionListQuery>;
+
+/** A run in the lists of sessions: with the name, email and external id of its sync user. */
+export const SessionListItem = Type.Object(
+  {
+    ...Run.properties,
+    userName: Nullable(Type.String()),
+    userEmail: Nullable(Type.String()),
+    userExternalId: Nullable(Type.String()),
+  },
+  { $id: 'SessionListItem' },
+);
+export type SessionListItem = Static<typeof SessionListItem>;
+
 /** `GET /api/v1/runs/{id}`: the run as JSON, or (`format=pdf`) its report, as `GET /runs/{id}/report.pdf`. */
 export const RunGetQuery = Type.Object(
   {

@@ -118,13 +118,39 @@ export class IntegrationRepository {
       qb = qb.where(afterTuple(order, [...(key as string[]), id], page.sort));
     }
     const rows = await qb.execute();
-    const lastRuns = await this.lastRuns(rows.map((r) => r.id));
+    const ids = rows.map((r) => r.id);
+    const [lastRuns, last24h] = await Promise.all([this.lastRuns(ids), this.last24h(ids)]);
     const items = rows.map((row): IntegrationOverview => ({
       ...toIntegration(row),
       organizationName: row.organization_name,
       lastRun: lastRuns.get(row.id) ?? null,
+      last24h: last24h.get(row.id) ?? { runs: 0, errors: 0 },
     }));
     return toPage(items, page.limit, (i) => ({ key: [i.organizationName, i.name], id: i.id }));
+  }
+
+  /** Runs requested in the last 24 hours per integration, and how many of them ended in ERROR. */
+  private async last24h(
+    integrationIds: readonly string[],
+  ): Promise<Map<string, { runs: number; errors: number }>> {
+    if (integrationIds.length === 0) return new Map();
+    const since = new Date(Date.now() - 24 * 3600_000);
+    const rows = await this.engine.db
+      .selectFrom('runs')
+      .select((eb) => [
+        'integration_id',
+        eb.fn.countAll<number | string>().as('runs'),
+        eb.fn
+          .sum<number | string | null>(eb.case().when('status', '=', 'ERROR').then(1).else(0).end())
+          .as('errors'),
+      ])
+      .where('integration_id', 'in', integrationIds)
+      .where('requested_at', '>=', since)
+      .groupBy('integration_id')
+      .execute();
+    return new Map(
+      rows.map((r) => [r.integration_id, { runs: Number(r.runs), errors: Number(r.errors ?? 0) }]),
+    );
   }
 
   /** The newest run (by request time) of each integration, one indexed look-up per integration. */
