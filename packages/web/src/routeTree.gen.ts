@@ -13,8 +13,14 @@ import { Route as IndexRouteImport } from './routes/index'
 import { Route as LoginRouteImport } from './routes/login'
 import { Route as CallsIndexRouteImport } from './routes/calls.index'
 import { Route as IntegrationsIndexRouteImport } from './routes/integrations.index'
+import { Route as IssuesIndexRouteImport } from './routes/issues.index'
 import { Route as RunsIndexRouteImport } from './routes/runs.index'
 import { Route as RunsRunIdRouteImport } from './routes/runs.$runId'
+import { Route as UsersUserIdRouteImport } from './routes/users.$userId'
+import { Route as UsersUserIdIndexRouteImport } from './routes/users.$userId.index'
+import { Route as UsersUserIdIssuesRouteImport } from './routes/users.$userId.issues'
+import { Route as UsersUserIdStatisticsRouteImport } from './routes/users.$userId.statistics'
+import { Route as UsersUserIdTimelineRouteImport } from './routes/users.$userId.timeline'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -36,6 +42,11 @@ const IntegrationsIndexRoute = IntegrationsIndexRouteImport.update({
   path: '/integrations/',
   getParentRoute: () => rootRouteImport,
 } as any)
+const IssuesIndexRoute = IssuesIndexRouteImport.update({
+  id: '/issues/',
+  path: '/issues/',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const RunsIndexRoute = RunsIndexRouteImport.update({
   id: '/runs/',
   path: '/runs/',
@@ -46,14 +57,45 @@ const RunsRunIdRoute = RunsRunIdRouteImport.update({
   path: '/runs/$runId',
   getParentRoute: () => rootRouteImport,
 } as any)
+const UsersUserIdRoute = UsersUserIdRouteImport.update({
+  id: '/users/$userId',
+  path: '/users/$userId',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const UsersUserIdIndexRoute = UsersUserIdIndexRouteImport.update({
+  id: '/',
+  path: '/',
+  getParentRoute: () => UsersUserIdRoute,
+} as any)
+const UsersUserIdIssuesRoute = UsersUserIdIssuesRouteImport.update({
+  id: '/issues',
+  path: '/issues',
+  getParentRoute: () => UsersUserIdRoute,
+} as any)
+const UsersUserIdStatisticsRoute = UsersUserIdStatisticsRouteImport.update({
+  id: '/statistics',
+  path: '/statistics',
+  getParentRoute: () => UsersUserIdRoute,
+} as any)
+const UsersUserIdTimelineRoute = UsersUserIdTimelineRouteImport.update({
+  id: '/timeline',
+  path: '/timeline',
+  getParentRoute: () => UsersUserIdRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
   '/runs/$runId': typeof RunsRunIdRoute
+  '/users/$userId': typeof UsersUserIdRouteWithChildren
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
+  '/issues/': typeof IssuesIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/users/$userId/issues': typeof UsersUserIdIssuesRoute
+  '/users/$userId/statistics': typeof UsersUserIdStatisticsRoute
+  '/users/$userId/timeline': typeof UsersUserIdTimelineRoute
+  '/users/$userId/': typeof UsersUserIdIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
@@ -61,39 +103,80 @@ export interface FileRoutesByTo {
   '/runs/$runId': typeof RunsRunIdRoute
   '/calls': typeof CallsIndexRoute
   '/integrations': typeof IntegrationsIndexRoute
+  '/issues': typeof IssuesIndexRoute
   '/runs': typeof RunsIndexRoute
+  '/users/$userId/issues': typeof UsersUserIdIssuesRoute
+  '/users/$userId/statistics': typeof UsersUserIdStatisticsRoute
+  '/users/$userId/timeline': typeof UsersUserIdTimelineRoute
+  '/users/$userId': typeof UsersUserIdIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
   '/runs/$runId': typeof RunsRunIdRoute
+  '/users/$userId': typeof UsersUserIdRouteWithChildren
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
+  '/issues/': typeof IssuesIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/users/$userId/issues': typeof UsersUserIdIssuesRoute
+  '/users/$userId/statistics': typeof UsersUserIdStatisticsRoute
+  '/users/$userId/timeline': typeof UsersUserIdTimelineRoute
+  '/users/$userId/': typeof UsersUserIdIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
-    '/' | '/login' | '/runs/$runId' | '/calls/' | '/integrations/' | '/runs/'
+    | '/'
+    | '/login'
+    | '/runs/$runId'
+    | '/users/$userId'
+    | '/calls/'
+    | '/integrations/'
+    | '/issues/'
+    | '/runs/'
+    | '/users/$userId/issues'
+    | '/users/$userId/statistics'
+    | '/users/$userId/timeline'
+    | '/users/$userId/'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/login' | '/runs/$runId' | '/calls' | '/integrations' | '/runs'
+  to:
+    | '/'
+    | '/login'
+    | '/runs/$runId'
+    | '/calls'
+    | '/integrations'
+    | '/issues'
+    | '/runs'
+    | '/users/$userId/issues'
+    | '/users/$userId/statistics'
+    | '/users/$userId/timeline'
+    | '/users/$userId'
   id:
     | '__root__'
     | '/'
     | '/login'
     | '/runs/$runId'
+    | '/users/$userId'
     | '/calls/'
     | '/integrations/'
+    | '/issues/'
     | '/runs/'
+    | '/users/$userId/issues'
+    | '/users/$userId/statistics'
+    | '/users/$userId/timeline'
+    | '/users/$userId/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   LoginRoute: typeof LoginRoute
   RunsRunIdRoute: typeof RunsRunIdRoute
+  UsersUserIdRoute: typeof UsersUserIdRouteWithChildren
   CallsIndexRoute: typeof CallsIndexRoute
   IntegrationsIndexRoute: typeof IntegrationsIndexRoute
+  IssuesIndexRoute: typeof IssuesIndexRoute
   RunsIndexRoute: typeof RunsIndexRoute
 }
 
@@ -127,6 +210,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof IntegrationsIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/issues/': {
+      id: '/issues/'
+      path: '/issues'
+      fullPath: '/issues/'
+      preLoaderRoute: typeof IssuesIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/runs/': {
       id: '/runs/'
       path: '/runs'
@@ -141,15 +231,70 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof RunsRunIdRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/users/$userId': {
+      id: '/users/$userId'
+      path: '/users/$userId'
+      fullPath: '/users/$userId'
+      preLoaderRoute: typeof UsersUserIdRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/users/$userId/': {
+      id: '/users/$userId/'
+      path: '/'
+      fullPath: '/users/$userId/'
+      preLoaderRoute: typeof UsersUserIdIndexRouteImport
+      parentRoute: typeof UsersUserIdRoute
+    }
+    '/users/$userId/issues': {
+      id: '/users/$userId/issues'
+      path: '/issues'
+      fullPath: '/users/$userId/issues'
+      preLoaderRoute: typeof UsersUserIdIssuesRouteImport
+      parentRoute: typeof UsersUserIdRoute
+    }
+    '/users/$userId/statistics': {
+      id: '/users/$userId/statistics'
+      path: '/statistics'
+      fullPath: '/users/$userId/statistics'
+      preLoaderRoute: typeof UsersUserIdStatisticsRouteImport
+      parentRoute: typeof UsersUserIdRoute
+    }
+    '/users/$userId/timeline': {
+      id: '/users/$userId/timeline'
+      path: '/timeline'
+      fullPath: '/users/$userId/timeline'
+      preLoaderRoute: typeof UsersUserIdTimelineRouteImport
+      parentRoute: typeof UsersUserIdRoute
+    }
   }
 }
+
+interface UsersUserIdRouteChildren {
+  UsersUserIdIssuesRoute: typeof UsersUserIdIssuesRoute
+  UsersUserIdStatisticsRoute: typeof UsersUserIdStatisticsRoute
+  UsersUserIdTimelineRoute: typeof UsersUserIdTimelineRoute
+  UsersUserIdIndexRoute: typeof UsersUserIdIndexRoute
+}
+
+const UsersUserIdRouteChildren: UsersUserIdRouteChildren = {
+  UsersUserIdIssuesRoute: UsersUserIdIssuesRoute,
+  UsersUserIdStatisticsRoute: UsersUserIdStatisticsRoute,
+  UsersUserIdTimelineRoute: UsersUserIdTimelineRoute,
+  UsersUserIdIndexRoute: UsersUserIdIndexRoute,
+}
+
+const UsersUserIdRouteWithChildren = UsersUserIdRoute._addFileChildren(
+  UsersUserIdRouteChildren,
+)
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   LoginRoute: LoginRoute,
   RunsRunIdRoute: RunsRunIdRoute,
+  UsersUserIdRoute: UsersUserIdRouteWithChildren,
   CallsIndexRoute: CallsIndexRoute,
   IntegrationsIndexRoute: IntegrationsIndexRoute,
+  IssuesIndexRoute: IssuesIndexRoute,
   RunsIndexRoute: RunsIndexRoute,
 }
 export const routeTree = rootRouteImport
