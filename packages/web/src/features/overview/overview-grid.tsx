@@ -24,8 +24,8 @@ export function OverviewGrid({
       .filter((i) => i.organizationId === organizationId && i.type === type)
       .sort((a, b) => a.name.localeCompare(b.name));
   return (
-    <div className="relative min-h-0 overflow-auto rounded-md border border-border">
-      <table className="w-full border-collapse text-sm">
+    <div className="relative min-h-0 w-fit max-w-full overflow-auto rounded-md border border-border">
+      <table className="border-collapse text-sm">
         <caption className="sr-only">
           Integrations by organization, coloured by the status of their last run
         </caption>

@@ -186,9 +186,11 @@ function CallEntry({ entry }: { entry: Of<'call'> }) {
           <Badge tone={call.action.endsWith('FAILED') ? 'error' : 'info'}>{codeLabel(call.action)}</Badge>
         )}
       </Title>
+      <p className="mt-1 w-full truncate font-mono text-xs text-slate-700" title={call.url}>
+        {call.url}
+      </p>
       <More>
-        <span className="break-all">{call.url}</span>
-        {` · ${call.appFrom} → ${call.appTo}`}
+        {`${codeLabel(call.direction)} · ${call.appFrom} → ${call.appTo}`}
         {call.login !== null && ` · ${call.login}`}
         {call.durationMs !== null && ` · ${formatDuration(call.durationMs)}`}
       </More>

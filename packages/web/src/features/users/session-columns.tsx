@@ -11,6 +11,11 @@ import { integrationTypeLabel } from '@/lib/labels';
 
 const column = createColumnHelper<Run>();
 
+/** A column's id: given, or (for accessor columns) the key it reads. */
+function idOf(c: ColumnDef<Run, any>): string | undefined {
+  return c.id ?? ('accessorKey' in c ? String(c.accessorKey) : undefined);
+}
+
 /** Download Logs: the session's log files as one .zip, for those who may read them (not VIEWERs). */
 export function DownloadLogsButton({ run }: { run: Run }) {
   const session = useSession();
@@ -38,9 +43,9 @@ export function useSessionColumns(): ColumnDef<Run, any>[] {
   return useMemo(
     () =>
       base
-        .filter((c) => c.id !== 'name')
+        .filter((c) => idOf(c) !== 'name')
         .map((c) =>
-          c.id === 'integrationType'
+          idOf(c) === 'integrationType'
             ? column.accessor('integrationType', {
                 header: 'Type',
                 size: 150,
@@ -54,7 +59,7 @@ export function useSessionColumns(): ColumnDef<Run, any>[] {
                   </span>
                 ),
               })
-            : c.id === 'actions'
+            : idOf(c) === 'actions'
               ? column.display({
                   id: 'actions',
                   header: 'Actions',
