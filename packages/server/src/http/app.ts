@@ -20,12 +20,14 @@ import {
   MaskingRule,
   Member,
   Organization,
+  OrganizationListItem,
   ResetLiveEvent,
   Run,
   RunHistogram,
   RunLiveEvent,
   SessionInfo,
   SyncUser,
+  SyncUserListItem,
 } from '@synctrail/types';
 import type { Config } from '../config.js';
 import type { Engine } from '../storage/engine.js';
@@ -60,9 +62,11 @@ import { consoleRoutes } from '../console/console.routes.js';
 export const SHARED_SCHEMAS = [
   ErrorBody,
   Organization,
+  OrganizationListItem,
   Integration,
   IntegrationOverview,
   SyncUser,
+  SyncUserListItem,
   Run,
   RunHistogram,
   Action,
