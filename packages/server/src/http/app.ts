@@ -26,6 +26,7 @@ import {
   RunHistogram,
   RunLiveEvent,
   SessionInfo,
+  SessionListItem,
   SyncUser,
   SyncUserListItem,
 } from '@synctrail/types';
@@ -68,6 +69,7 @@ export const SHARED_SCHEMAS = [
   SyncUser,
   SyncUserListItem,
   Run,
+  SessionListItem,
   RunHistogram,
   Action,
   Issue,
