@@ -20,12 +20,15 @@ import {
   MaskingRule,
   Member,
   Organization,
+  OrganizationListItem,
   ResetLiveEvent,
   Run,
   RunHistogram,
   RunLiveEvent,
   SessionInfo,
+  SessionListItem,
   SyncUser,
+  SyncUserListItem,
 } from '@synctrail/types';
 import type { Config } from '../config.js';
 import type { Engine } from '../storage/engine.js';
@@ -60,10 +63,13 @@ import { consoleRoutes } from '../console/console.routes.js';
 export const SHARED_SCHEMAS = [
   ErrorBody,
   Organization,
+  OrganizationListItem,
   Integration,
   IntegrationOverview,
   SyncUser,
+  SyncUserListItem,
   Run,
+  SessionListItem,
   RunHistogram,
   Action,
   Issue,
