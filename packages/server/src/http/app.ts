@@ -59,6 +59,7 @@ import { bundleRoutes } from '../bundles/bundle.routes.js';
 import { liveEventRoutes } from '../events/live-event.routes.js';
 import { integrationRoutes } from '../integrations/integration.routes.js';
 import { consoleRoutes } from '../console/console.routes.js';
+import { timelineRoutes } from '../timeline/timeline.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
@@ -218,6 +219,7 @@ export async function buildApp(
   organizationRoutes(app, services);
   issueRoutes(app, services);
   integrationRoutes(app, services);
+  timelineRoutes(app, services);
   sessionRoutes(app, services);
   memberRoutes(app, services);
   apiKeyRoutes(app, services);
