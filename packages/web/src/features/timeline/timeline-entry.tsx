@@ -103,10 +103,11 @@ function ActionEntry({ entry }: { entry: Of<'action'> }) {
   return (
     <>
       <Title>
-        <span>Failing action</span>
+        <span>{entry.status === 'ERROR' ? 'Failing action' : 'Action with a warning'}</span>
         <StatusBadge status={entry.status} />
         <span className="font-normal">
-          {operationLabel(action.action)} {action.objectType ?? 'object'}
+          {action.action === 'NONE' ? '' : `${operationLabel(action.action)} `}
+          {action.objectType ?? 'Object'}
           {name !== null && <> “{name}”</>}
         </span>
       </Title>
@@ -208,7 +209,12 @@ function CallEntry({ entry }: { entry: Of<'call'> }) {
 /** One entry of a user's timeline: an icon for its kind in its status's colour, the time, what happened. */
 export function TimelineItem({ entry, userId }: { entry: TimelineEntry; userId: string }) {
   return (
-    <li data-testid="timeline-entry" data-kind={entry.kind} className="flex gap-3 py-2">
+    <li
+      data-testid="timeline-entry"
+      data-kind={entry.kind}
+      data-status={entry.status}
+      className="flex gap-3 py-2"
+    >
       <EntryTime at={entry.at} />
       <KindIcon entry={entry} />
       <div className="flex min-w-0 flex-1 flex-col items-start pt-0.5 text-sm">
