@@ -162,5 +162,31 @@ for (const kind of ENGINES) {
       expect(live[0]!.links[0]).toBe(`/runs/${run.id}`);
       expect(live[0]!.text).toContain('RUNNING');
     });
+
+    it('reads older entries as the end of the list comes into view', async () => {
+      const { page } = e2e;
+      const story = await arrangeUserStory(e2e.arrange);
+      const started = Date.now() - 10 * 24 * 3_600_000;
+      for (let i = 0; i < 110; i++) {
+        await e2e.arrange.startRun(story.key, {
+          integrationId: story.integration.id,
+          userId: story.cy.id,
+          trigger: 'FULL_SYNC_JOB',
+          progress: 'FINISHED',
+          startedAt: new Date(started + i * 3_600_000).toISOString(),
+          finishedAt: new Date(started + i * 3_600_000 + 60_000).toISOString(),
+        });
+      }
+      await signInQuickly(e2e.context, 'operator');
+      await page.goto(`/users/${story.cy.id}/timeline?kind=run`);
+      await waitForScreen(page, 'Cy Lindgren');
+      // A page is 100 entries; Cy has 111 sessions.
+      await entryCount(page, 100);
+      await page.getByTestId('timeline-entry').last().scrollIntoViewIfNeeded();
+      const all = await entryCount(page, 111);
+      expect(nonIncreasing(all)).toBe(true);
+      expect(new Set(all.map((e) => e.links[0])).size).toBe(111);
+      await page.getByText('No older entries.').waitFor();
+    });
   });
 }

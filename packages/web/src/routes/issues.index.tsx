@@ -66,7 +66,7 @@ function AllIssues() {
   return (
     <Page
       title="Issues"
-      description={`Objects that could not be synchronized, across your organizations, grouped by object and error. Times in ${timeZoneName()}.`}
+      description={`Objects that could not be synchronized ${showOrganizations ? 'in every organization you can see' : 'in your organization'}, grouped by object and error. Times in ${timeZoneName()}.`}
     >
       <FilterBar defs={defs} search={shown} onChange={setSearch} options={options}>
         <LiveToggle />
