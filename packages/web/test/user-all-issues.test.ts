@@ -33,6 +33,9 @@ for (const kind of ENGINES) {
       await signInQuickly(e2e.context, 'operator');
       await page.goto('/issues');
       await waitForScreen(page, 'Issues');
+      // An operator sees several organizations: the list says whose each group is.
+      await page.getByRole('columnheader', { name: 'Organization' }).waitFor();
+      const cells = await groupCells(page, story.shared.name);
       expect(await headers(page)).toEqual([
         'Object',
         'Error',
@@ -43,7 +46,6 @@ for (const kind of ENGINES) {
         'Last seen',
         'State',
       ]);
-      const cells = await groupCells(page, story.shared.name);
       expect(cells[0]).toContain('Appointment');
       expect(cells[1]).toContain('1');
       expect(cells[1]).toContain('Locked / operation error');

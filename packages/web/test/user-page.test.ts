@@ -23,9 +23,10 @@ for (const kind of ENGINES) {
       await waitForPath(page, `/users/${story.ada.id}/statistics`);
       await waitForScreen(page, 'Ada Quist');
       const facts = page.getByRole('definition');
-      await expect(facts.allInnerTexts()).resolves.toEqual(
-        expect.arrayContaining([story.ada.email, 'Northwind Traders', 'Enabled']),
-      );
+      await waitFor('who Ada is', async () => {
+        const texts = await facts.allInnerTexts();
+        return [story.ada.email, 'Northwind Traders', 'Enabled'].every((t) => texts.includes(t!));
+      });
       await expect(page.getByText(story.ada.externalId, { exact: true }).isVisible()).resolves.toBe(true);
       const tabs = page.getByRole('navigation', { name: 'User' });
       await expect(tabs.getByRole('link', { name: 'Statistics' }).getAttribute('aria-current')).resolves.toBe(

@@ -95,12 +95,13 @@ function onRun(client: QueryClient, throttle: Throttle, run: Run) {
         throttle.run(query.queryKey, 1000, () => refreshHead(client, query.queryKey));
     for (const query of client.getQueryCache().findAll({ queryKey: ['run', run.id, 'actions'] }))
       throttle.run(query.queryKey, 1500, () => refreshHead(client, query.queryKey));
-    // A user's session changed: their timeline and issues may have new entries; so may /issues.
+    // A user's session changed: their timeline and issues may have new entries; so may /issues
+    // (which reads every matching issue, so at most every ten seconds).
     if (run.userId !== null) {
       for (const query of client.getQueryCache().findAll({ queryKey: ['user', run.userId] }))
         if (query.queryKey[2] === 'timeline' || query.queryKey[2] === 'issues')
           throttle.run(query.queryKey, 1500, () => refreshHead(client, query.queryKey));
-      throttle.run(['issues'], 3000, () => void client.invalidateQueries({ queryKey: ['issues'] }));
+      throttle.run(['issues'], 10_000, () => void client.invalidateQueries({ queryKey: ['issues'] }));
     }
     throttle.run(
       ['runs', 'histogram'],
