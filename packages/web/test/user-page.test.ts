@@ -122,6 +122,7 @@ for (const kind of ENGINES) {
       await waitForScreen(page, 'Ada Quist');
       await waitFor('four sessions', async () => (await column(page, 'Status')).length === 4);
       expect(await page.getByRole('link', { name: 'Download Logs' }).count()).toBe(0);
+      expect(await page.getByRole('columnheader').allInnerTexts()).not.toContain('Actions');
       expect(await page.getByRole('button', { name: 'Cancel Sync' }).count()).toBe(0);
       await expectAccessible(page, 'user statistics as a viewer');
       await screenshot(page, 'user-statistics-viewer');

@@ -41,7 +41,7 @@ function UserStatistics() {
   const now = useMemo(() => viewMoment(), [searchKey]);
   const query = useMemo(() => toApiQuery(SESSION_FILTERS, search, now), [search, now]);
   const runs = useInfiniteQuery(userRunsQuery(userId, query));
-  const columns = useSessionColumns();
+  const columns = useSessionColumns(user?.organizationId);
   const order = search.sort === 'asc' ? 'asc' : 'desc';
   const filtered = hasFilters(SESSION_FILTERS, search);
 

@@ -36,14 +36,18 @@ export function DownloadLogsButton({ run }: { run: Run }) {
 
 /**
  * A sync user's sessions: the columns of Sync Logging (without Organization: the user has one; the
- * run's name under its type), the Actions column with Download Logs above Cancel Sync.
+ * run's name under its type), the Actions column with Download Logs above Cancel Sync (for those
+ * who may use them).
  */
-export function useSessionColumns(): ColumnDef<Run, any>[] {
+export function useSessionColumns(organizationId: string | undefined): ColumnDef<Run, any>[] {
   const base = useRunColumns(null);
+  const session = useSession();
+  // A VIEWER can neither download logs nor cancel: no Actions column, rather than an empty one.
+  const mayAct = organizationId !== undefined && canControl(session, organizationId);
   return useMemo(
     () =>
       base
-        .filter((c) => idOf(c) !== 'name')
+        .filter((c) => idOf(c) !== 'name' && (mayAct || idOf(c) !== 'actions'))
         .map((c) =>
           idOf(c) === 'integrationType'
             ? column.accessor('integrationType', {
@@ -73,6 +77,6 @@ export function useSessionColumns(): ColumnDef<Run, any>[] {
                 })
               : c,
         ),
-    [base],
+    [base, mayAct],
   );
 }
