@@ -273,6 +273,12 @@ const ROWS: Row[] = [
     { other: 200, viewer: 403, ingest: 403, operator: 200 },
     { list: true },
   ),
+  R('verify the audit log', 'GET', () => '/api/v1/audit/verify', {
+    other: 403,
+    viewer: 403,
+    ingest: 403,
+    operator: 200,
+  }),
   R(
     'list audit events of A by filter',
     'GET',
