@@ -63,12 +63,14 @@ export interface ArrangedSessions {
   fileName: string;
 }
 
-function finished(hoursAgo: number, minutes: number) {
+/** A finished session's times and its actions, spread over its first minute. */
+function finished(hoursAgo: number, minutes: number, actions: ActionInput[]) {
   const start = Date.now() - hoursAgo * 3_600_000;
   return {
     progress: 'FINISHED' as const,
     startedAt: new Date(start).toISOString(),
     finishedAt: new Date(start + minutes * 60_000).toISOString(),
+    actions: actions.map((a, i) => ({ ...a, at: new Date(start + (i + 1) * 5_000).toISOString() })),
   };
 }
 
@@ -97,25 +99,22 @@ export async function sessionsOrganization(arrange: Arrange): Promise<ArrangedSe
   const failed = await arrange.startRun(key, {
     integrationId: integration.id,
     userId: ada.id,
-    ...finished(2, 3),
+    ...finished(2, 3, failedActions),
     counters: { objects: 47, changes: 2, failures: 1, conflicts: 1 },
     errorSource: 'MICROSOFT_EXCHANGE',
     errorCategory: 'OBJECT_LOCKED',
     exception: LOCKED_EXCEPTION,
     objectReport: OBJECT_REPORT,
-    actions: failedActions,
   });
   const warning = await arrange.startRun(key, {
     integrationId: integration.id,
     userId: bob.id,
-    ...finished(3, 2),
-    actions: [...contactUpdates(2), ...contactUpdates(1, 'WARNING')],
+    ...finished(3, 2, [...contactUpdates(2), ...contactUpdates(1, 'WARNING')]),
   });
   const ok = await arrange.startRun(key, {
     integrationId: integration.id,
     userId: bob.id,
-    ...finished(1, 1),
-    actions: contactUpdates(2),
+    ...finished(1, 1, contactUpdates(2)),
   });
   const fileName = 'exchange-http-trace.txt';
   const upload = await fetch(

@@ -23,7 +23,7 @@ async function statuses(page: BrowserPage): Promise<string[]> {
 }
 
 const headers = async (page: BrowserPage) =>
-  (await page.getByRole('columnheader').allInnerTexts()).map((h) => h.trim());
+  (await page.getByRole('columnheader').allInnerTexts()).map((h) => h.replace(/\s+/g, ' ').trim());
 
 /** The text of the first row's cell under `header`. */
 async function cellOf(page: BrowserPage, header: string): Promise<string> {
@@ -35,7 +35,7 @@ async function cellOf(page: BrowserPage, header: string): Promise<string> {
 const SEVERITY = ['ERROR', 'WARNING', 'INFO', 'OK'];
 
 for (const kind of ENGINES) {
-  describe(`Admin panel: statistics and job details [${kind}]`, () => {
+  describe(`Admin panel: statistics and job details [${kind}]`, { timeout: 60_000 }, () => {
     const e2e = useConsole(kind);
 
     it('opens filtered to errors and sorted errors first; without the filter errors still come first', async () => {
@@ -106,7 +106,7 @@ for (const kind of ENGINES) {
       expect(before).toContain('Error Category');
       // Hidden by default, as the document says some are.
       expect(before).not.toContain('Conflicts');
-      expect(before).not.toContain('Objects ⏍');
+      expect(before).not.toContain('Objects (copyable)');
 
       await page.getByRole('button', { name: 'Columns' }).click();
       const menu = page.getByRole('menu');
@@ -146,7 +146,9 @@ for (const kind of ENGINES) {
 
       await page.getByRole('button', { name: 'Columns' }).click();
       await page.getByRole('menuitem', { name: 'Default columns' }).click();
-      await waitFor('the default columns', async () => (await headers(page)).includes('Exception ⏍'));
+      await waitFor('the default columns', async () =>
+        (await headers(page)).includes('Exception (copyable)'),
+      );
       expect(await headers(page)).not.toContain('Conflicts');
     });
 
@@ -158,7 +160,7 @@ for (const kind of ENGINES) {
       await page.goto(`/organizations/${arranged.organization.id}/statistics`);
       await page.getByTestId('data-row').first().waitFor();
       await page.getByRole('button', { name: 'Columns' }).click();
-      await page.getByRole('menuitemcheckbox', { name: 'Objects ⏍' }).click();
+      await page.getByRole('menuitemcheckbox', { name: 'Objects (copyable)' }).click();
       await page.keyboard.press('Escape');
       const line = page.getByTestId('data-row').first();
       await line.getByRole('button', { name: 'Copy object report' }).waitFor();
@@ -192,7 +194,7 @@ for (const kind of ENGINES) {
       const rowZip = line.getByRole('link', { name: 'Download logs' });
       expect(await rowZip.getAttribute('href')).toBe(`/api/v1/runs/${arranged.failed.id}/bundle`);
 
-      await line.getByRole('button', { name: 'Job details' }).click();
+      await line.getByRole('button', { name: 'Job details', exact: true }).click();
       const panel = page.getByRole('dialog', { name: 'Job details · Ada Lovelace' });
       await panel.waitFor();
       expect(new URL(page.url()).searchParams.get('job')).toBe(arranged.failed.id);
@@ -239,10 +241,10 @@ for (const kind of ENGINES) {
       const first = viewer.page.getByTestId('data-row').first();
       await first.waitFor();
       expect(await viewer.page.getByRole('link', { name: 'Download logs' }).count()).toBe(0);
-      await first.getByRole('button', { name: 'Job details' }).click();
+      await first.getByRole('button', { name: 'Job details', exact: true }).click();
       const panel = viewer.page.getByRole('dialog');
       await panel.getByRole('region', { name: 'Run summary' }).waitFor();
-      await panel.getByRole('link', { name: 'Logging details' }).waitFor();
+      await panel.getByRole('link', { name: 'Logging details', exact: true }).waitFor();
       expect(await panel.getByRole('link', { name: 'Download logs (.zip)' }).count()).toBe(0);
       await expectAccessible(viewer.page, 'job details (viewer)');
       await screenshot(viewer.page, 'admin/job-details-viewer');

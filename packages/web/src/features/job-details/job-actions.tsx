@@ -29,7 +29,13 @@ export function JobActions({ runId, total }: { runId: string; total: number }) {
   if (shown.length === 0) return <EmptyState title="This session has no actions" />;
   return (
     <div className="flex flex-col gap-2">
-      <div className="max-h-96 overflow-auto rounded-md border border-border">
+      {/* Focusable, so that the keyboard scrolls it too. */}
+      <div
+        tabIndex={0}
+        role="region"
+        aria-label="First actions"
+        className="max-h-96 overflow-auto rounded-md border border-border"
+      >
         <table className="w-full text-sm" aria-label="Actions of the session">
           <thead className="sticky top-0 bg-muted">
             <tr className="text-left text-xs font-semibold text-muted-foreground">

@@ -49,7 +49,7 @@ const figure = (key: keyof OrganizationListItem['stats'], header: string, alarm 
   column.accessor((o) => o.stats[key], {
     id: key,
     header,
-    size: 104,
+    size: 116,
     meta: { align: 'right' },
     cell: (info) => (
       <span className={alarm && info.getValue() > 0 ? 'font-semibold text-red-700' : undefined}>

@@ -47,12 +47,7 @@ export function SyncSwitch({ enabled, name, kind, onChange }: SyncSwitchProps) {
       }}
     >
       <AlertDialog.Trigger asChild>
-        <Button
-          variant="outline"
-          size="xs"
-          onClick={(event) => event.stopPropagation()}
-          className={next ? undefined : 'text-red-700 hover:text-red-800'}
-        >
+        <Button variant="outline" size="xs" onClick={(event) => event.stopPropagation()}>
           {next ? <Power aria-hidden /> : <PowerOff aria-hidden />}
           {verb} sync
         </Button>

@@ -43,7 +43,7 @@ function LastSession({ run }: { run: NonNullable<SyncUserListItem['lastRun']> })
         onClick={(event) => event.stopPropagation()}
       >
         <span className="block tabular-nums whitespace-nowrap">{formatAbsolute(at)}</span>
-        <span className="block text-xs opacity-75">{formatRelative(at, now)}</span>
+        <span className="block text-xs">{formatRelative(at, now)}</span>
       </Link>
       <StatusBadge status={run.status} />
     </span>
@@ -85,16 +85,24 @@ export function syncUserColumns(withActions: boolean): ColumnDef<SyncUserListIte
         </a>
       ),
     }),
-    column.accessor('email', { header: 'Email', size: 240, cell: (info) => info.getValue() ?? '—' }),
+    column.accessor('email', {
+      header: 'Email',
+      size: 270,
+      cell: (info) => (
+        <span className="block truncate" title={info.getValue() ?? undefined}>
+          {info.getValue() ?? '—'}
+        </span>
+      ),
+    }),
     column.accessor('externalId', {
       header: 'External ID',
-      size: 200,
+      size: 190,
       cell: (info) => <code className="text-xs break-all">{info.getValue()}</code>,
     }),
     column.accessor((u) => !u.syncEnabled, {
       id: 'syncDisabled',
       header: SyncDisabledHeader,
-      size: 180,
+      size: 200,
       cell: (info) => (info.getValue() ? 'True' : 'False'),
     }),
     column.accessor('lastRun', {
@@ -102,11 +110,7 @@ export function syncUserColumns(withActions: boolean): ColumnDef<SyncUserListIte
       size: 250,
       cell: (info) => {
         const run = info.getValue();
-        return run === null ? (
-          <span className="opacity-75">Never synchronized</span>
-        ) : (
-          <LastSession run={run} />
-        );
+        return run === null ? <span className="italic">Never synchronized</span> : <LastSession run={run} />;
       },
     }),
     column.accessor('openIssues', {

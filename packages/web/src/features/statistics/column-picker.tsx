@@ -2,10 +2,13 @@ import { Check, Menu, RotateCcw } from 'lucide-react';
 import { DropdownMenu } from 'radix-ui';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { ColumnLabel } from './column-label';
 
 export interface PickableColumn {
   id: string;
   label: string;
+  /** Its cells copy their value (the document's ⏍). */
+  copyable?: boolean;
 }
 
 /**
@@ -65,7 +68,7 @@ export function ColumnPicker({
   onChange: (visible: string[]) => void;
 }) {
   return (
-    <DropdownMenu.Root>
+    <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger asChild>
         <Button variant="outline" size="sm" aria-label="Columns" title="Columns">
           <Menu aria-hidden />
@@ -99,7 +102,7 @@ export function ColumnPicker({
                     <Check className="size-3 text-primary" strokeWidth={3} aria-hidden />
                   </DropdownMenu.ItemIndicator>
                 </span>
-                {column.label}
+                <ColumnLabel label={column.label} copyable={column.copyable ?? false} />
               </DropdownMenu.CheckboxItem>
             );
           })}

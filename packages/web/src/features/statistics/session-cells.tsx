@@ -11,6 +11,8 @@ import { formatCount, timeZoneName } from '@/lib/format';
 import { integrationTypeLabel, progressLabel } from '@/lib/labels';
 import { durationOf, objectReportSummary, objectReportText, runPeriod } from './session-text';
 
+const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+
 /** The session's date and time period, linking to its Logging details. */
 export function RunCell({ run }: { run: SessionListItem }) {
   const { date, period } = runPeriod(run);
@@ -23,7 +25,7 @@ export function RunCell({ run }: { run: SessionListItem }) {
       onClick={(event) => event.stopPropagation()}
     >
       <span className="block font-medium tabular-nums">{date}</span>
-      <span className="block text-xs tabular-nums whitespace-nowrap opacity-80">{period}</span>
+      <span className="block text-xs tabular-nums whitespace-nowrap">{period}</span>
     </Link>
   );
 }
@@ -65,8 +67,8 @@ export function StatusCell({ run, onOpen }: { run: SessionListItem; onOpen: () =
             <dd>{durationOf(run)}</dd>
             <dt className="text-muted-foreground">Actions</dt>
             <dd>
-              {formatCount(run.counters.processed)} processed, {formatCount(run.counters.warnings)} warnings,{' '}
-              {formatCount(run.counters.errors)} errors
+              {formatCount(run.counters.processed)} processed, {plural(run.counters.warnings, 'warning')},{' '}
+              {plural(run.counters.errors, 'error')}
             </dd>
             {firstLine !== undefined && (
               <>
@@ -84,7 +86,8 @@ export function StatusCell({ run, onOpen }: { run: SessionListItem; onOpen: () =
 
 /** Objects ⏍: the per-object-type report in a line, with a button that copies it as a table. */
 export function ObjectReportCell({ report }: { report: Record<string, unknown> | null }) {
-  if (report === null || Object.keys(report).length === 0) return <span className="opacity-60">—</span>;
+  if (report === null || Object.keys(report).length === 0)
+    return <span className="text-muted-foreground">—</span>;
   const summary = objectReportSummary(report);
   return (
     <span className="flex items-start gap-1">
@@ -98,7 +101,7 @@ export function ObjectReportCell({ report }: { report: Record<string, unknown> |
 
 /** Exception ⏍: its first lines, the whole of it on hover, and a button that copies it. */
 export function ExceptionCell({ exception }: { exception: string | null }) {
-  if (exception === null) return <span className="opacity-60">—</span>;
+  if (exception === null) return <span className="text-muted-foreground">—</span>;
   return (
     <span className="flex items-start gap-1">
       <span className="line-clamp-2 min-w-0 flex-1 font-mono text-xs break-all" title={exception}>

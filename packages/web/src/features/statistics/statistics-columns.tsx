@@ -1,6 +1,7 @@
 import type { SessionListItem } from '@synctrail/types';
 import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { formatCount } from '@/lib/format';
+import { ColumnLabel } from './column-label';
 import { ExceptionCell, ObjectReportCell, RunCell, SessionActions, StatusCell } from './session-cells';
 import { errorCategoryLabel, errorSourceLabel, totalChanges } from './session-text';
 
@@ -8,13 +9,15 @@ const column = createColumnHelper<SessionListItem>();
 
 /**
  * The columns a person can show or hide, in the document's order, with the API fields they export
- * as (`columns=` of the CSV export). Objects ⏍, Total Changes and Conflicts are hidden until picked.
+ * as (`columns=` of the CSV export). Objects ⏍ (the report), Total Changes and Conflicts are hidden
+ * until picked. ⏍ marks the columns whose cells copy their value: `ColumnLabel` draws it as an icon,
+ * since few fonts have the character.
  */
 export const SESSION_COLUMNS = [
   { id: 'user', label: 'User', hidden: false, fields: ['userName', 'userEmail'] },
   { id: 'run', label: 'Run', hidden: false, fields: ['startedAt', 'finishedAt'] },
   { id: 'status', label: 'Status', hidden: false, fields: ['status', 'progress'] },
-  { id: 'objectReport', label: 'Objects ⏍', hidden: true, fields: ['objectReport'] },
+  { id: 'objectReport', label: 'Objects', copyable: true, hidden: true, fields: ['objectReport'] },
   { id: 'objects', label: 'Objects', hidden: false, fields: ['counters.objects'] },
   { id: 'changes', label: 'Changes', hidden: false, fields: ['counters.changes'] },
   { id: 'failures', label: 'Failures', hidden: false, fields: ['counters.failures'] },
@@ -26,7 +29,7 @@ export const SESSION_COLUMNS = [
   },
   { id: 'errorSource', label: 'Error Source', hidden: false, fields: ['errorSource'] },
   { id: 'errorCategory', label: 'Error Category', hidden: false, fields: ['errorCategory'] },
-  { id: 'exception', label: 'Exception ⏍', hidden: false, fields: ['exception'] },
+  { id: 'exception', label: 'Exception', copyable: true, hidden: false, fields: ['exception'] },
   { id: 'issues', label: 'Issues', hidden: false, fields: ['counters.issues'] },
   { id: 'conflicts', label: 'Conflicts', hidden: true, fields: ['counters.conflicts'] },
 ] as const;
@@ -53,7 +56,7 @@ const counter = (
   column.accessor(value, {
     id,
     header: () => <span title={options.title}>{header}</span>,
-    size: 84,
+    size: 78,
     meta: { align: 'right' },
     cell: (info) => (
       <span className={options.alarm && info.getValue() > 0 ? 'font-semibold text-red-700' : undefined}>
@@ -68,11 +71,11 @@ export function sessionColumns(onOpen: (run: SessionListItem) => void): ColumnDe
     column.accessor((run) => run.userName ?? run.userEmail ?? run.userExternalId ?? '—', {
       id: 'user',
       header: 'User',
-      size: 170,
+      size: 150,
       meta: { grow: true },
       cell: (info) =>
         info.row.original.userId === null ? (
-          <span className="opacity-60">No user</span>
+          <span className="text-muted-foreground">No user</span>
         ) : (
           <a
             href={`/users/${info.row.original.userId}`}
@@ -87,17 +90,17 @@ export function sessionColumns(onOpen: (run: SessionListItem) => void): ColumnDe
     column.display({
       id: 'run',
       header: 'Run',
-      size: 160,
+      size: 150,
       cell: (info) => <RunCell run={info.row.original} />,
     }),
     column.accessor('status', {
       header: 'Status',
-      size: 112,
+      size: 104,
       cell: (info) => <StatusCell run={info.row.original} onOpen={() => onOpen(info.row.original)} />,
     }),
     column.accessor('objectReport', {
-      header: 'Objects ⏍',
-      size: 210,
+      header: () => <ColumnLabel label="Objects" copyable />,
+      size: 200,
       cell: (info) => <ObjectReportCell report={info.getValue()} />,
     }),
     counter('objects', 'Objects', (r) => r.counters.objects, { title: 'Objects synchronized' }),
@@ -106,15 +109,15 @@ export function sessionColumns(onOpen: (run: SessionListItem) => void): ColumnDe
     counter('totalChanges', 'Total Changes', (r) => totalChanges(r.counters), {
       title: 'Creates, updates and deletes attempted, failed ones included',
     }),
-    column.accessor(errorSourceLabel, { id: 'errorSource', header: 'Error Source', size: 150 }),
+    column.accessor(errorSourceLabel, { id: 'errorSource', header: 'Error Source', size: 160 }),
     column.accessor((r) => errorCategoryLabel(r.errorCategory), {
       id: 'errorCategory',
       header: 'Error Category',
-      size: 160,
+      size: 150,
     }),
     column.accessor('exception', {
-      header: 'Exception ⏍',
-      size: 280,
+      header: () => <ColumnLabel label="Exception" copyable />,
+      size: 230,
       meta: { grow: true },
       cell: (info) => <ExceptionCell exception={info.getValue()} />,
     }),
@@ -123,7 +126,7 @@ export function sessionColumns(onOpen: (run: SessionListItem) => void): ColumnDe
     column.display({
       id: 'actions',
       header: 'Actions',
-      size: 84,
+      size: 80,
       cell: (info) => <SessionActions run={info.row.original} onOpen={() => onOpen(info.row.original)} />,
     }),
   ];
