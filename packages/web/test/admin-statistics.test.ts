@@ -70,6 +70,25 @@ for (const kind of ENGINES) {
       await expectAccessible(page, 'statistics');
       await screenshot(page, 'admin/statistics');
 
+      // Export to CSV: the list as filtered, the columns on screen, with a BOM for Excel.
+      const csvOf = async () => {
+        const href = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!;
+        const response = await e2e.context.request.get(href);
+        expect(response.status()).toBe(200);
+        return (await response.text())
+          .replace(/^\ufeff/, '')
+          .trim()
+          .split(/\r?\n/);
+      };
+      const [header, ...failedRows] = await csvOf();
+      expect(header).toBe(
+        'id,userName,userEmail,startedAt,finishedAt,status,progress,counters.objects,counters.changes,' +
+          'counters.failures,errorSource,errorCategory,exception,counters.issues',
+      );
+      expect(failedRows.filter((r) => r.startsWith(arranged.failed.id))).toHaveLength(1);
+      expect(failedRows.join('\n')).toContain('Ada Lovelace');
+      expect(failedRows.join('\n')).not.toContain(arranged.ok.id);
+
       // The status shows the session's details on hover.
       await first.getByRole('button', { name: 'ERROR: show the job details' }).hover();
       const tooltip = page.getByRole('tooltip');
@@ -86,6 +105,8 @@ for (const kind of ENGINES) {
       await waitFor('all three sessions', async () => (await statuses(page)).length === 3);
       expect(new URL(page.url()).searchParams.has('status')).toBe(false);
       expect(new URL(page.url()).searchParams.get('orderBy')).toBe('status');
+      const everyRow = (await csvOf()).slice(1).join('\n');
+      for (const run of [arranged.failed, arranged.warning, arranged.ok]) expect(everyRow).toContain(run.id);
       const order = await statuses(page);
       expect(order).toEqual(['ERROR', 'WARNING', 'OK']);
       expect([...order].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b))).toEqual(order);
