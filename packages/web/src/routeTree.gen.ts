@@ -13,8 +13,13 @@ import { Route as IndexRouteImport } from './routes/index'
 import { Route as LoginRouteImport } from './routes/login'
 import { Route as CallsIndexRouteImport } from './routes/calls.index'
 import { Route as IntegrationsIndexRouteImport } from './routes/integrations.index'
+import { Route as OrganizationsIndexRouteImport } from './routes/organizations.index'
+import { Route as OrganizationsOrganizationIdRouteImport } from './routes/organizations.$organizationId'
 import { Route as RunsIndexRouteImport } from './routes/runs.index'
 import { Route as RunsRunIdRouteImport } from './routes/runs.$runId'
+import { Route as OrganizationsOrganizationIdIndexRouteImport } from './routes/organizations.$organizationId.index'
+import { Route as OrganizationsOrganizationIdStatisticsRouteImport } from './routes/organizations.$organizationId.statistics'
+import { Route as OrganizationsOrganizationIdUsersRouteImport } from './routes/organizations.$organizationId.users'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -36,6 +41,17 @@ const IntegrationsIndexRoute = IntegrationsIndexRouteImport.update({
   path: '/integrations/',
   getParentRoute: () => rootRouteImport,
 } as any)
+const OrganizationsIndexRoute = OrganizationsIndexRouteImport.update({
+  id: '/organizations/',
+  path: '/organizations/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const OrganizationsOrganizationIdRoute =
+  OrganizationsOrganizationIdRouteImport.update({
+    id: '/organizations/$organizationId',
+    path: '/organizations/$organizationId',
+    getParentRoute: () => rootRouteImport,
+  } as any)
 const RunsIndexRoute = RunsIndexRouteImport.update({
   id: '/runs/',
   path: '/runs/',
@@ -46,14 +62,37 @@ const RunsRunIdRoute = RunsRunIdRouteImport.update({
   path: '/runs/$runId',
   getParentRoute: () => rootRouteImport,
 } as any)
+const OrganizationsOrganizationIdIndexRoute =
+  OrganizationsOrganizationIdIndexRouteImport.update({
+    id: '/',
+    path: '/',
+    getParentRoute: () => OrganizationsOrganizationIdRoute,
+  } as any)
+const OrganizationsOrganizationIdStatisticsRoute =
+  OrganizationsOrganizationIdStatisticsRouteImport.update({
+    id: '/statistics',
+    path: '/statistics',
+    getParentRoute: () => OrganizationsOrganizationIdRoute,
+  } as any)
+const OrganizationsOrganizationIdUsersRoute =
+  OrganizationsOrganizationIdUsersRouteImport.update({
+    id: '/users',
+    path: '/users',
+    getParentRoute: () => OrganizationsOrganizationIdRoute,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
+  '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
+  '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
+  '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
+  '/organizations/$organizationId/': typeof OrganizationsOrganizationIdIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
@@ -61,39 +100,75 @@ export interface FileRoutesByTo {
   '/runs/$runId': typeof RunsRunIdRoute
   '/calls': typeof CallsIndexRoute
   '/integrations': typeof IntegrationsIndexRoute
+  '/organizations': typeof OrganizationsIndexRoute
   '/runs': typeof RunsIndexRoute
+  '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
+  '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
+  '/organizations/$organizationId': typeof OrganizationsOrganizationIdIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
+  '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
+  '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
+  '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
+  '/organizations/$organizationId/': typeof OrganizationsOrganizationIdIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
-    '/' | '/login' | '/runs/$runId' | '/calls/' | '/integrations/' | '/runs/'
+    | '/'
+    | '/login'
+    | '/organizations/$organizationId'
+    | '/runs/$runId'
+    | '/calls/'
+    | '/integrations/'
+    | '/organizations/'
+    | '/runs/'
+    | '/organizations/$organizationId/statistics'
+    | '/organizations/$organizationId/users'
+    | '/organizations/$organizationId/'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/login' | '/runs/$runId' | '/calls' | '/integrations' | '/runs'
+  to:
+    | '/'
+    | '/login'
+    | '/runs/$runId'
+    | '/calls'
+    | '/integrations'
+    | '/organizations'
+    | '/runs'
+    | '/organizations/$organizationId/statistics'
+    | '/organizations/$organizationId/users'
+    | '/organizations/$organizationId'
   id:
     | '__root__'
     | '/'
     | '/login'
+    | '/organizations/$organizationId'
     | '/runs/$runId'
     | '/calls/'
     | '/integrations/'
+    | '/organizations/'
     | '/runs/'
+    | '/organizations/$organizationId/statistics'
+    | '/organizations/$organizationId/users'
+    | '/organizations/$organizationId/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   LoginRoute: typeof LoginRoute
+  OrganizationsOrganizationIdRoute: typeof OrganizationsOrganizationIdRouteWithChildren
   RunsRunIdRoute: typeof RunsRunIdRoute
   CallsIndexRoute: typeof CallsIndexRoute
   IntegrationsIndexRoute: typeof IntegrationsIndexRoute
+  OrganizationsIndexRoute: typeof OrganizationsIndexRoute
   RunsIndexRoute: typeof RunsIndexRoute
 }
 
@@ -127,6 +202,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof IntegrationsIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/organizations/': {
+      id: '/organizations/'
+      path: '/organizations'
+      fullPath: '/organizations/'
+      preLoaderRoute: typeof OrganizationsIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/organizations/$organizationId': {
+      id: '/organizations/$organizationId'
+      path: '/organizations/$organizationId'
+      fullPath: '/organizations/$organizationId'
+      preLoaderRoute: typeof OrganizationsOrganizationIdRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/runs/': {
       id: '/runs/'
       path: '/runs'
@@ -141,15 +230,60 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof RunsRunIdRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/organizations/$organizationId/': {
+      id: '/organizations/$organizationId/'
+      path: '/'
+      fullPath: '/organizations/$organizationId/'
+      preLoaderRoute: typeof OrganizationsOrganizationIdIndexRouteImport
+      parentRoute: typeof OrganizationsOrganizationIdRoute
+    }
+    '/organizations/$organizationId/statistics': {
+      id: '/organizations/$organizationId/statistics'
+      path: '/statistics'
+      fullPath: '/organizations/$organizationId/statistics'
+      preLoaderRoute: typeof OrganizationsOrganizationIdStatisticsRouteImport
+      parentRoute: typeof OrganizationsOrganizationIdRoute
+    }
+    '/organizations/$organizationId/users': {
+      id: '/organizations/$organizationId/users'
+      path: '/users'
+      fullPath: '/organizations/$organizationId/users'
+      preLoaderRoute: typeof OrganizationsOrganizationIdUsersRouteImport
+      parentRoute: typeof OrganizationsOrganizationIdRoute
+    }
   }
 }
+
+interface OrganizationsOrganizationIdRouteChildren {
+  OrganizationsOrganizationIdStatisticsRoute: typeof OrganizationsOrganizationIdStatisticsRoute
+  OrganizationsOrganizationIdUsersRoute: typeof OrganizationsOrganizationIdUsersRoute
+  OrganizationsOrganizationIdIndexRoute: typeof OrganizationsOrganizationIdIndexRoute
+}
+
+const OrganizationsOrganizationIdRouteChildren: OrganizationsOrganizationIdRouteChildren =
+  {
+    OrganizationsOrganizationIdStatisticsRoute:
+      OrganizationsOrganizationIdStatisticsRoute,
+    OrganizationsOrganizationIdUsersRoute:
+      OrganizationsOrganizationIdUsersRoute,
+    OrganizationsOrganizationIdIndexRoute:
+      OrganizationsOrganizationIdIndexRoute,
+  }
+
+const OrganizationsOrganizationIdRouteWithChildren =
+  OrganizationsOrganizationIdRoute._addFileChildren(
+    OrganizationsOrganizationIdRouteChildren,
+  )
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   LoginRoute: LoginRoute,
+  OrganizationsOrganizationIdRoute:
+    OrganizationsOrganizationIdRouteWithChildren,
   RunsRunIdRoute: RunsRunIdRoute,
   CallsIndexRoute: CallsIndexRoute,
   IntegrationsIndexRoute: IntegrationsIndexRoute,
+  OrganizationsIndexRoute: OrganizationsIndexRoute,
   RunsIndexRoute: RunsIndexRoute,
 }
 export const routeTree = rootRouteImport
