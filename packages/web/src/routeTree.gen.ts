@@ -13,13 +13,19 @@ import { Route as IndexRouteImport } from './routes/index'
 import { Route as LoginRouteImport } from './routes/login'
 import { Route as CallsIndexRouteImport } from './routes/calls.index'
 import { Route as IntegrationsIndexRouteImport } from './routes/integrations.index'
+import { Route as IssuesIndexRouteImport } from './routes/issues.index'
 import { Route as OrganizationsIndexRouteImport } from './routes/organizations.index'
 import { Route as OrganizationsOrganizationIdRouteImport } from './routes/organizations.$organizationId'
 import { Route as RunsIndexRouteImport } from './routes/runs.index'
 import { Route as RunsRunIdRouteImport } from './routes/runs.$runId'
+import { Route as UsersUserIdRouteImport } from './routes/users.$userId'
 import { Route as OrganizationsOrganizationIdIndexRouteImport } from './routes/organizations.$organizationId.index'
 import { Route as OrganizationsOrganizationIdStatisticsRouteImport } from './routes/organizations.$organizationId.statistics'
 import { Route as OrganizationsOrganizationIdUsersRouteImport } from './routes/organizations.$organizationId.users'
+import { Route as UsersUserIdIndexRouteImport } from './routes/users.$userId.index'
+import { Route as UsersUserIdIssuesRouteImport } from './routes/users.$userId.issues'
+import { Route as UsersUserIdStatisticsRouteImport } from './routes/users.$userId.statistics'
+import { Route as UsersUserIdTimelineRouteImport } from './routes/users.$userId.timeline'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -39,6 +45,11 @@ const CallsIndexRoute = CallsIndexRouteImport.update({
 const IntegrationsIndexRoute = IntegrationsIndexRouteImport.update({
   id: '/integrations/',
   path: '/integrations/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const IssuesIndexRoute = IssuesIndexRouteImport.update({
+  id: '/issues/',
+  path: '/issues/',
   getParentRoute: () => rootRouteImport,
 } as any)
 const OrganizationsIndexRoute = OrganizationsIndexRouteImport.update({
@@ -62,6 +73,11 @@ const RunsRunIdRoute = RunsRunIdRouteImport.update({
   path: '/runs/$runId',
   getParentRoute: () => rootRouteImport,
 } as any)
+const UsersUserIdRoute = UsersUserIdRouteImport.update({
+  id: '/users/$userId',
+  path: '/users/$userId',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const OrganizationsOrganizationIdIndexRoute =
   OrganizationsOrganizationIdIndexRouteImport.update({
     id: '/',
@@ -80,19 +96,45 @@ const OrganizationsOrganizationIdUsersRoute =
     path: '/users',
     getParentRoute: () => OrganizationsOrganizationIdRoute,
   } as any)
+const UsersUserIdIndexRoute = UsersUserIdIndexRouteImport.update({
+  id: '/',
+  path: '/',
+  getParentRoute: () => UsersUserIdRoute,
+} as any)
+const UsersUserIdIssuesRoute = UsersUserIdIssuesRouteImport.update({
+  id: '/issues',
+  path: '/issues',
+  getParentRoute: () => UsersUserIdRoute,
+} as any)
+const UsersUserIdStatisticsRoute = UsersUserIdStatisticsRouteImport.update({
+  id: '/statistics',
+  path: '/statistics',
+  getParentRoute: () => UsersUserIdRoute,
+} as any)
+const UsersUserIdTimelineRoute = UsersUserIdTimelineRouteImport.update({
+  id: '/timeline',
+  path: '/timeline',
+  getParentRoute: () => UsersUserIdRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
   '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
+  '/users/$userId': typeof UsersUserIdRouteWithChildren
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
+  '/issues/': typeof IssuesIndexRoute
   '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
   '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
   '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
+  '/users/$userId/issues': typeof UsersUserIdIssuesRoute
+  '/users/$userId/statistics': typeof UsersUserIdStatisticsRoute
+  '/users/$userId/timeline': typeof UsersUserIdTimelineRoute
   '/organizations/$organizationId/': typeof OrganizationsOrganizationIdIndexRoute
+  '/users/$userId/': typeof UsersUserIdIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
@@ -100,11 +142,16 @@ export interface FileRoutesByTo {
   '/runs/$runId': typeof RunsRunIdRoute
   '/calls': typeof CallsIndexRoute
   '/integrations': typeof IntegrationsIndexRoute
+  '/issues': typeof IssuesIndexRoute
   '/organizations': typeof OrganizationsIndexRoute
   '/runs': typeof RunsIndexRoute
   '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
   '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
+  '/users/$userId/issues': typeof UsersUserIdIssuesRoute
+  '/users/$userId/statistics': typeof UsersUserIdStatisticsRoute
+  '/users/$userId/timeline': typeof UsersUserIdTimelineRoute
   '/organizations/$organizationId': typeof OrganizationsOrganizationIdIndexRoute
+  '/users/$userId': typeof UsersUserIdIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -112,13 +159,19 @@ export interface FileRoutesById {
   '/login': typeof LoginRoute
   '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
+  '/users/$userId': typeof UsersUserIdRouteWithChildren
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
+  '/issues/': typeof IssuesIndexRoute
   '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
   '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
   '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
+  '/users/$userId/issues': typeof UsersUserIdIssuesRoute
+  '/users/$userId/statistics': typeof UsersUserIdStatisticsRoute
+  '/users/$userId/timeline': typeof UsersUserIdTimelineRoute
   '/organizations/$organizationId/': typeof OrganizationsOrganizationIdIndexRoute
+  '/users/$userId/': typeof UsersUserIdIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -127,13 +180,19 @@ export interface FileRouteTypes {
     | '/login'
     | '/organizations/$organizationId'
     | '/runs/$runId'
+    | '/users/$userId'
     | '/calls/'
     | '/integrations/'
+    | '/issues/'
     | '/organizations/'
     | '/runs/'
     | '/organizations/$organizationId/statistics'
     | '/organizations/$organizationId/users'
+    | '/users/$userId/issues'
+    | '/users/$userId/statistics'
+    | '/users/$userId/timeline'
     | '/organizations/$organizationId/'
+    | '/users/$userId/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
@@ -141,24 +200,35 @@ export interface FileRouteTypes {
     | '/runs/$runId'
     | '/calls'
     | '/integrations'
+    | '/issues'
     | '/organizations'
     | '/runs'
     | '/organizations/$organizationId/statistics'
     | '/organizations/$organizationId/users'
+    | '/users/$userId/issues'
+    | '/users/$userId/statistics'
+    | '/users/$userId/timeline'
     | '/organizations/$organizationId'
+    | '/users/$userId'
   id:
     | '__root__'
     | '/'
     | '/login'
     | '/organizations/$organizationId'
     | '/runs/$runId'
+    | '/users/$userId'
     | '/calls/'
     | '/integrations/'
+    | '/issues/'
     | '/organizations/'
     | '/runs/'
     | '/organizations/$organizationId/statistics'
     | '/organizations/$organizationId/users'
+    | '/users/$userId/issues'
+    | '/users/$userId/statistics'
+    | '/users/$userId/timeline'
     | '/organizations/$organizationId/'
+    | '/users/$userId/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -166,8 +236,10 @@ export interface RootRouteChildren {
   LoginRoute: typeof LoginRoute
   OrganizationsOrganizationIdRoute: typeof OrganizationsOrganizationIdRouteWithChildren
   RunsRunIdRoute: typeof RunsRunIdRoute
+  UsersUserIdRoute: typeof UsersUserIdRouteWithChildren
   CallsIndexRoute: typeof CallsIndexRoute
   IntegrationsIndexRoute: typeof IntegrationsIndexRoute
+  IssuesIndexRoute: typeof IssuesIndexRoute
   OrganizationsIndexRoute: typeof OrganizationsIndexRoute
   RunsIndexRoute: typeof RunsIndexRoute
 }
@@ -202,6 +274,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof IntegrationsIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/issues/': {
+      id: '/issues/'
+      path: '/issues'
+      fullPath: '/issues/'
+      preLoaderRoute: typeof IssuesIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/organizations/': {
       id: '/organizations/'
       path: '/organizations'
@@ -230,6 +309,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof RunsRunIdRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/users/$userId': {
+      id: '/users/$userId'
+      path: '/users/$userId'
+      fullPath: '/users/$userId'
+      preLoaderRoute: typeof UsersUserIdRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/organizations/$organizationId/': {
       id: '/organizations/$organizationId/'
       path: '/'
@@ -250,6 +336,34 @@ declare module '@tanstack/react-router' {
       fullPath: '/organizations/$organizationId/users'
       preLoaderRoute: typeof OrganizationsOrganizationIdUsersRouteImport
       parentRoute: typeof OrganizationsOrganizationIdRoute
+    }
+    '/users/$userId/': {
+      id: '/users/$userId/'
+      path: '/'
+      fullPath: '/users/$userId/'
+      preLoaderRoute: typeof UsersUserIdIndexRouteImport
+      parentRoute: typeof UsersUserIdRoute
+    }
+    '/users/$userId/issues': {
+      id: '/users/$userId/issues'
+      path: '/issues'
+      fullPath: '/users/$userId/issues'
+      preLoaderRoute: typeof UsersUserIdIssuesRouteImport
+      parentRoute: typeof UsersUserIdRoute
+    }
+    '/users/$userId/statistics': {
+      id: '/users/$userId/statistics'
+      path: '/statistics'
+      fullPath: '/users/$userId/statistics'
+      preLoaderRoute: typeof UsersUserIdStatisticsRouteImport
+      parentRoute: typeof UsersUserIdRoute
+    }
+    '/users/$userId/timeline': {
+      id: '/users/$userId/timeline'
+      path: '/timeline'
+      fullPath: '/users/$userId/timeline'
+      preLoaderRoute: typeof UsersUserIdTimelineRouteImport
+      parentRoute: typeof UsersUserIdRoute
     }
   }
 }
@@ -275,14 +389,34 @@ const OrganizationsOrganizationIdRouteWithChildren =
     OrganizationsOrganizationIdRouteChildren,
   )
 
+interface UsersUserIdRouteChildren {
+  UsersUserIdIssuesRoute: typeof UsersUserIdIssuesRoute
+  UsersUserIdStatisticsRoute: typeof UsersUserIdStatisticsRoute
+  UsersUserIdTimelineRoute: typeof UsersUserIdTimelineRoute
+  UsersUserIdIndexRoute: typeof UsersUserIdIndexRoute
+}
+
+const UsersUserIdRouteChildren: UsersUserIdRouteChildren = {
+  UsersUserIdIssuesRoute: UsersUserIdIssuesRoute,
+  UsersUserIdStatisticsRoute: UsersUserIdStatisticsRoute,
+  UsersUserIdTimelineRoute: UsersUserIdTimelineRoute,
+  UsersUserIdIndexRoute: UsersUserIdIndexRoute,
+}
+
+const UsersUserIdRouteWithChildren = UsersUserIdRoute._addFileChildren(
+  UsersUserIdRouteChildren,
+)
+
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   LoginRoute: LoginRoute,
   OrganizationsOrganizationIdRoute:
     OrganizationsOrganizationIdRouteWithChildren,
   RunsRunIdRoute: RunsRunIdRoute,
+  UsersUserIdRoute: UsersUserIdRouteWithChildren,
   CallsIndexRoute: CallsIndexRoute,
   IntegrationsIndexRoute: IntegrationsIndexRoute,
+  IssuesIndexRoute: IssuesIndexRoute,
   OrganizationsIndexRoute: OrganizationsIndexRoute,
   RunsIndexRoute: RunsIndexRoute,
 }

@@ -115,6 +115,14 @@ function onRun(client: QueryClient, throttle: Throttle, run: Run) {
         throttle.run(query.queryKey, 1000, () => refreshHead(client, query.queryKey));
     for (const query of client.getQueryCache().findAll({ queryKey: ['run', run.id, 'actions'] }))
       throttle.run(query.queryKey, 1500, () => refreshHead(client, query.queryKey));
+    // A user's session changed: their timeline and issues may have new entries; so may /issues
+    // (which reads every matching issue, so at most every ten seconds).
+    if (run.userId !== null) {
+      for (const query of client.getQueryCache().findAll({ queryKey: ['user', run.userId] }))
+        if (query.queryKey[2] === 'timeline' || query.queryKey[2] === 'issues')
+          throttle.run(query.queryKey, 1500, () => refreshHead(client, query.queryKey));
+      throttle.run(['issues'], 10_000, () => void client.invalidateQueries({ queryKey: ['issues'] }));
+    }
     throttle.run(
       ['runs', 'histogram'],
       5000,
@@ -133,6 +141,10 @@ function onCalls(client: QueryClient, throttle: Throttle, event: CallsLiveEvent)
     throttle.run(['run', event.runId, 'calls'], 1500, () =>
       refreshHead(client, ['run', event.runId, 'calls']),
     );
+  // Calls are matched to a user by run and by login: an open timeline looks again.
+  for (const query of client.getQueryCache().findAll({ queryKey: ['user'] }))
+    if (query.queryKey[2] === 'timeline')
+      throttle.run(query.queryKey, 1500, () => refreshHead(client, query.queryKey));
 }
 
 let source: EventSource | null = null;

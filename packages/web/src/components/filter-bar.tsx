@@ -120,6 +120,8 @@ function FilterControl({
             id={id}
             value={search[def.key] ?? ''}
             placeholder={def.placeholder}
+            suggestions={def.suggestions}
+            accept={def.accept}
             onCommit={(value) => onChange(withFilter(search, def.key, value.trim()))}
           />
         </Field>
@@ -129,37 +131,62 @@ function FilterControl({
   }
 }
 
-/** Text filters apply 350 ms after typing stops, or at once on Enter. */
+/**
+ * Text filters apply 350 ms after typing stops, or at once on Enter. With `accept`, text that does
+ * not match is not applied: the field says what it takes instead.
+ */
 function TextFilter({
   id,
   value,
   placeholder,
+  suggestions,
+  accept,
   onCommit,
 }: {
   id: string;
   value: string;
   placeholder: string | undefined;
+  suggestions?: readonly string[] | undefined;
+  accept?: { pattern: RegExp; hint: string } | undefined;
   onCommit: (value: string) => void;
 }) {
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
+  const invalid = accept !== undefined && draft.trim() !== '' && !accept.pattern.test(draft.trim());
   useEffect(() => {
-    if (draft === value) return;
+    if (draft === value || invalid) return;
     const timer = setTimeout(() => onCommit(draft), 350);
     return () => clearTimeout(timer);
-  }, [draft, value, onCommit]);
+  }, [draft, value, invalid, onCommit]);
   return (
-    <Input
-      id={id}
-      type="search"
-      value={draft}
-      placeholder={placeholder}
-      className="w-48"
-      onChange={(e) => setDraft(e.target.value)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') onCommit(draft);
-      }}
-    />
+    <>
+      <Input
+        id={id}
+        type="search"
+        value={draft}
+        placeholder={placeholder}
+        className={invalid ? 'w-48 border-red-600' : 'w-48'}
+        list={suggestions === undefined ? undefined : `${id}-suggestions`}
+        aria-invalid={invalid || undefined}
+        aria-describedby={invalid ? `${id}-hint` : undefined}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !invalid) onCommit(draft);
+        }}
+      />
+      {suggestions !== undefined && (
+        <datalist id={`${id}-suggestions`}>
+          {suggestions.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      )}
+      {invalid && (
+        <span id={`${id}-hint`} className="max-w-48 text-xs text-red-700">
+          {accept?.hint}
+        </span>
+      )}
+    </>
   );
 }
 

@@ -38,6 +38,20 @@ describe('filters in the URL', () => {
     expect(parseSearch(DEFS, { direction: 'SIDEWAYS' })).toEqual({});
   });
 
+  it('keeps typed text a filter accepts as it was typed, and drops text it does not', () => {
+    const typed: FilterDef[] = [
+      {
+        key: 'status',
+        label: 'Status',
+        kind: 'text',
+        accept: { pattern: /^(ok|error)(,(ok|error))*$/i, hint: 'OK or Error' },
+      },
+    ];
+    expect(parseSearch(typed, { status: ' error ' })).toEqual({ status: 'error' });
+    expect(parseSearch(typed, { status: 'ERROR,ok' })).toEqual({ status: 'ERROR,ok' });
+    expect(parseSearch(typed, { status: 'Err' })).toEqual({});
+  });
+
   it('trims text, bounds its length, and ignores blank values', () => {
     expect(parseSearch(DEFS, { login: '  karin  ' })).toEqual({ login: 'karin' });
     expect(parseSearch(DEFS, { login: 'a'.repeat(50) }).login).toHaveLength(10);

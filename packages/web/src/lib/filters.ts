@@ -31,7 +31,15 @@ type Choices = { options: readonly FilterOption[]; pattern?: never } | { options
 export type FilterDef =
   | (FilterBase & { kind: 'multi' } & Choices)
   | (FilterBase & { kind: 'select' } & Choices)
-  | (FilterBase & { kind: 'text'; placeholder?: string; maxLength?: number })
+  | (FilterBase & {
+      kind: 'text';
+      placeholder?: string;
+      maxLength?: number;
+      /** Values offered as the person types (the input becomes a combobox); any text may still be typed. */
+      suggestions?: readonly string[];
+      /** Only text matching `pattern` is applied (and kept from a URL); `hint` says what to type instead. */
+      accept?: { pattern: RegExp; hint: string };
+    })
   | (FilterBase & { kind: 'range' });
 
 export const RANGE_PRESETS = [
@@ -97,9 +105,13 @@ export function parseSearch(defs: readonly FilterDef[], raw: Record<string, unkn
         break;
       }
       case 'text': {
-        const value = stringOf(raw[def.key])?.trim();
+        const value = stringOf(raw[def.key])
+          ?.trim()
+          .slice(0, def.maxLength ?? 200);
         search[def.key] =
-          value === undefined || value === '' ? undefined : value.slice(0, def.maxLength ?? 200);
+          value === undefined || value === '' || (def.accept !== undefined && !def.accept.pattern.test(value))
+            ? undefined
+            : value;
         break;
       }
       case 'range': {

@@ -38,10 +38,12 @@ function Root() {
 }
 
 const NAV = [
+  { to: '/', label: 'Overview' },
   { to: '/runs', label: 'Sync Logging' },
   { to: '/integrations', label: 'Integrations' },
   { to: '/calls', label: 'Connector Log' },
   { to: '/organizations', label: 'Organizations' },
+  { to: '/issues', label: 'Issues' },
 ] as const;
 
 function Header() {
@@ -61,6 +63,7 @@ function Header() {
             key={item.to}
             to={item.to}
             className="flex items-center border-b-2 border-transparent px-3 text-sm text-slate-300 hover:text-white"
+            activeOptions={{ exact: item.to === '/' }}
             activeProps={{ className: 'border-teal-400! text-white!', 'aria-current': 'page' }}
           >
             {item.label}
