@@ -11,10 +11,17 @@
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as LoginRouteImport } from './routes/login'
+import { Route as SettingsRouteImport } from './routes/settings'
+import { Route as AuditIndexRouteImport } from './routes/audit.index'
 import { Route as CallsIndexRouteImport } from './routes/calls.index'
 import { Route as IntegrationsIndexRouteImport } from './routes/integrations.index'
 import { Route as RunsIndexRouteImport } from './routes/runs.index'
 import { Route as RunsRunIdRouteImport } from './routes/runs.$runId'
+import { Route as SettingsIndexRouteImport } from './routes/settings.index'
+import { Route as SettingsApiKeysRouteImport } from './routes/settings.api-keys'
+import { Route as SettingsMaskingRouteImport } from './routes/settings.masking'
+import { Route as SettingsMembersRouteImport } from './routes/settings.members'
+import { Route as SettingsSchedulesRouteImport } from './routes/settings.schedules'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -24,6 +31,16 @@ const IndexRoute = IndexRouteImport.update({
 const LoginRoute = LoginRouteImport.update({
   id: '/login',
   path: '/login',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const SettingsRoute = SettingsRouteImport.update({
+  id: '/settings',
+  path: '/settings',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const AuditIndexRoute = AuditIndexRouteImport.update({
+  id: '/audit/',
+  path: '/audit/',
   getParentRoute: () => rootRouteImport,
 } as any)
 const CallsIndexRoute = CallsIndexRouteImport.update({
@@ -46,52 +63,130 @@ const RunsRunIdRoute = RunsRunIdRouteImport.update({
   path: '/runs/$runId',
   getParentRoute: () => rootRouteImport,
 } as any)
+const SettingsIndexRoute = SettingsIndexRouteImport.update({
+  id: '/',
+  path: '/',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsApiKeysRoute = SettingsApiKeysRouteImport.update({
+  id: '/api-keys',
+  path: '/api-keys',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsMaskingRoute = SettingsMaskingRouteImport.update({
+  id: '/masking',
+  path: '/masking',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsMembersRoute = SettingsMembersRouteImport.update({
+  id: '/members',
+  path: '/members',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsSchedulesRoute = SettingsSchedulesRouteImport.update({
+  id: '/schedules',
+  path: '/schedules',
+  getParentRoute: () => SettingsRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
+  '/settings': typeof SettingsRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
+  '/settings/api-keys': typeof SettingsApiKeysRoute
+  '/settings/masking': typeof SettingsMaskingRoute
+  '/settings/members': typeof SettingsMembersRoute
+  '/settings/schedules': typeof SettingsSchedulesRoute
+  '/audit/': typeof AuditIndexRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/settings/': typeof SettingsIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
   '/runs/$runId': typeof RunsRunIdRoute
+  '/settings/api-keys': typeof SettingsApiKeysRoute
+  '/settings/masking': typeof SettingsMaskingRoute
+  '/settings/members': typeof SettingsMembersRoute
+  '/settings/schedules': typeof SettingsSchedulesRoute
+  '/audit': typeof AuditIndexRoute
   '/calls': typeof CallsIndexRoute
   '/integrations': typeof IntegrationsIndexRoute
   '/runs': typeof RunsIndexRoute
+  '/settings': typeof SettingsIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
+  '/settings': typeof SettingsRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
+  '/settings/api-keys': typeof SettingsApiKeysRoute
+  '/settings/masking': typeof SettingsMaskingRoute
+  '/settings/members': typeof SettingsMembersRoute
+  '/settings/schedules': typeof SettingsSchedulesRoute
+  '/audit/': typeof AuditIndexRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/settings/': typeof SettingsIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
-    '/' | '/login' | '/runs/$runId' | '/calls/' | '/integrations/' | '/runs/'
+    | '/'
+    | '/login'
+    | '/settings'
+    | '/runs/$runId'
+    | '/settings/api-keys'
+    | '/settings/masking'
+    | '/settings/members'
+    | '/settings/schedules'
+    | '/audit/'
+    | '/calls/'
+    | '/integrations/'
+    | '/runs/'
+    | '/settings/'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/login' | '/runs/$runId' | '/calls' | '/integrations' | '/runs'
+  to:
+    | '/'
+    | '/login'
+    | '/runs/$runId'
+    | '/settings/api-keys'
+    | '/settings/masking'
+    | '/settings/members'
+    | '/settings/schedules'
+    | '/audit'
+    | '/calls'
+    | '/integrations'
+    | '/runs'
+    | '/settings'
   id:
     | '__root__'
     | '/'
     | '/login'
+    | '/settings'
     | '/runs/$runId'
+    | '/settings/api-keys'
+    | '/settings/masking'
+    | '/settings/members'
+    | '/settings/schedules'
+    | '/audit/'
     | '/calls/'
     | '/integrations/'
     | '/runs/'
+    | '/settings/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   LoginRoute: typeof LoginRoute
+  SettingsRoute: typeof SettingsRouteWithChildren
   RunsRunIdRoute: typeof RunsRunIdRoute
+  AuditIndexRoute: typeof AuditIndexRoute
   CallsIndexRoute: typeof CallsIndexRoute
   IntegrationsIndexRoute: typeof IntegrationsIndexRoute
   RunsIndexRoute: typeof RunsIndexRoute
@@ -111,6 +206,20 @@ declare module '@tanstack/react-router' {
       path: '/login'
       fullPath: '/login'
       preLoaderRoute: typeof LoginRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/settings': {
+      id: '/settings'
+      path: '/settings'
+      fullPath: '/settings'
+      preLoaderRoute: typeof SettingsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/audit/': {
+      id: '/audit/'
+      path: '/audit'
+      fullPath: '/audit/'
+      preLoaderRoute: typeof AuditIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/calls/': {
@@ -141,13 +250,70 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof RunsRunIdRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/settings/': {
+      id: '/settings/'
+      path: '/'
+      fullPath: '/settings/'
+      preLoaderRoute: typeof SettingsIndexRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/api-keys': {
+      id: '/settings/api-keys'
+      path: '/api-keys'
+      fullPath: '/settings/api-keys'
+      preLoaderRoute: typeof SettingsApiKeysRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/masking': {
+      id: '/settings/masking'
+      path: '/masking'
+      fullPath: '/settings/masking'
+      preLoaderRoute: typeof SettingsMaskingRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/members': {
+      id: '/settings/members'
+      path: '/members'
+      fullPath: '/settings/members'
+      preLoaderRoute: typeof SettingsMembersRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/schedules': {
+      id: '/settings/schedules'
+      path: '/schedules'
+      fullPath: '/settings/schedules'
+      preLoaderRoute: typeof SettingsSchedulesRouteImport
+      parentRoute: typeof SettingsRoute
+    }
   }
 }
+
+interface SettingsRouteChildren {
+  SettingsApiKeysRoute: typeof SettingsApiKeysRoute
+  SettingsMaskingRoute: typeof SettingsMaskingRoute
+  SettingsMembersRoute: typeof SettingsMembersRoute
+  SettingsSchedulesRoute: typeof SettingsSchedulesRoute
+  SettingsIndexRoute: typeof SettingsIndexRoute
+}
+
+const SettingsRouteChildren: SettingsRouteChildren = {
+  SettingsApiKeysRoute: SettingsApiKeysRoute,
+  SettingsMaskingRoute: SettingsMaskingRoute,
+  SettingsMembersRoute: SettingsMembersRoute,
+  SettingsSchedulesRoute: SettingsSchedulesRoute,
+  SettingsIndexRoute: SettingsIndexRoute,
+}
+
+const SettingsRouteWithChildren = SettingsRoute._addFileChildren(
+  SettingsRouteChildren,
+)
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   LoginRoute: LoginRoute,
+  SettingsRoute: SettingsRouteWithChildren,
   RunsRunIdRoute: RunsRunIdRoute,
+  AuditIndexRoute: AuditIndexRoute,
   CallsIndexRoute: CallsIndexRoute,
   IntegrationsIndexRoute: IntegrationsIndexRoute,
   RunsIndexRoute: RunsIndexRoute,

@@ -41,6 +41,8 @@ const NAV = [
   { to: '/runs', label: 'Sync Logging' },
   { to: '/integrations', label: 'Integrations' },
   { to: '/calls', label: 'Connector Log' },
+  { to: '/audit', label: 'Audit' },
+  { to: '/settings', label: 'Settings' },
 ] as const;
 
 function Header() {

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { waitFor } from './harness/index.js';
+
+/** A unique name for something a test creates, so suites sharing a server never collide. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Picks an option of a Radix select (role combobox) by the select's and the option's names. */
+export async function choose(page: Page, select: string, option: string): Promise<void> {
+  await page.getByRole('combobox', { name: select, exact: true }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** The table row (in the settings lists) holding `text`. */
+export function rowWith(page: Page, text: string) {
+  return page.getByTestId('data-row').filter({ hasText: text });
+}
+
+/** Polls `read` until `check` holds of its answer (the API agreeing with what the screen shows). */
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+): Promise<T> {
+  let last: T | undefined;
+  await waitFor(what, async () => {
+    last = await read();
+    return check(last);
+  });
+  return last as T;
+}
+
+/** A bearer-token request from node, outside the browser: what a connector holding the key would do. */
+export async function withBearer(
+  baseUrl: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  return fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
