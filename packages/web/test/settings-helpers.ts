@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
-import { waitFor } from './harness/index.js';
+import type { SessionInfo } from '@synctrail/types';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, waitFor, type DemoAccount } from './harness/index.js';
 
 /** A unique name for something a test creates, so suites sharing a server never collide. */
 export function unique(prefix: string): string {
@@ -48,4 +49,27 @@ export async function withBearer(
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+}
+
+/**
+ * Signs a demo account in inside a browser context (the page shares the session) and returns a
+ * writer that sends the session's CSRF token: API calls made "as that person", which the audit log
+ * attributes to their account.
+ */
+export async function actAs(context: BrowserContext, account: DemoAccount) {
+  const res = await context.request.post('/api/v1/session', {
+    data: { email: DEMO_ACCOUNTS[account], password: DEMO_PASSWORD },
+  });
+  if (!res.ok()) throw new Error(`signing in ${account}: ${res.status()} ${await res.text()}`);
+  const session = (await res.json()) as SessionInfo;
+  const write = async <T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, data?: unknown): Promise<T> => {
+    const answer = await context.request.fetch(path, {
+      method,
+      headers: { 'x-csrf-token': session.csrfToken ?? '' },
+      ...(data === undefined ? {} : { data }),
+    });
+    if (!answer.ok()) throw new Error(`${method} ${path}: ${answer.status()} ${await answer.text()}`);
+    return (await answer.json()) as T;
+  };
+  return { session, write };
 }

@@ -14,7 +14,8 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     <Button
       variant="outline"
       size="xs"
-      aria-label={label}
+      // The visible "Copied" stays part of the name, and the name still starts with the label.
+      aria-label={copied ? `${label}: copied` : label}
       onClick={async (event) => {
         event.stopPropagation();
         await navigator.clipboard.writeText(text);

@@ -2,7 +2,7 @@ import type { AuditEvent } from '@synctrail/types';
 import { Link } from '@tanstack/react-router';
 import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { TimeCell } from '@/components/time-cell';
-import { auditActionLabel, targetParts } from './audit-labels';
+import { auditActionLabel, shortId, targetParts } from './audit-labels';
 
 const column = createColumnHelper<AuditEvent>();
 
@@ -20,7 +20,7 @@ export function ActorName({ actor, names }: { actor: string; names: Map<string, 
 export function TargetCell({ event }: { event: AuditEvent }) {
   const target = targetParts(event);
   if (target === null) return <span className="text-muted-foreground">—</span>;
-  const id = <span className="font-mono text-xs text-muted-foreground">{target.id.slice(0, 8)}…</span>;
+  const id = <span className="font-mono text-xs text-muted-foreground">{shortId(target.id)}</span>;
   if (target.runId !== null)
     return (
       <Link

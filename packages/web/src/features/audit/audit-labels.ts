@@ -1,4 +1,5 @@
-import type { AuditAction, AuditEvent } from '@synctrail/types';
+import type { AuditAction, AuditEvent, AuditVerification } from '@synctrail/types';
+import { formatCount } from '../../lib/format';
 
 /**
  * What each audit action reads as. Keyed by the contract's `AuditAction`, so an action added to
@@ -60,13 +61,13 @@ export interface TargetParts {
   kind: string;
   /** The id after the colon (the whole target when it has none). */
   id: string;
-  /** A name the event's details give it (`details.name` or `details.email`), when they do. */
+  /** How the event's details name it: `“ci”` (`details.name`) or an email (`details.email`). */
   name: string | null;
   /** The run's id when the target is a run (the console links to it). */
   runId: string | null;
 }
 
-/** `run:0190…` → Run 0190…; `api_key:…` with `details.name` → API key “ci”. `null` for no target. */
+/** `run:0190…` → Run …; `api_key:…` with `details.name` → API key “ci”. `null` for no target. */
 export function targetParts(event: Pick<AuditEvent, 'target' | 'details'>): TargetParts | null {
   if (event.target === null) return null;
   const colon = event.target.indexOf(':');
@@ -78,7 +79,7 @@ export function targetParts(event: Pick<AuditEvent, 'target' | 'details'>): Targ
   return {
     kind: TARGET_KINDS[rawKind] ?? rawKind,
     id,
-    name: named ?? email,
+    name: named !== null ? `“${named}”` : email,
     runId: rawKind === 'run' ? id : null,
   };
 }
@@ -86,4 +87,26 @@ export function targetParts(event: Pick<AuditEvent, 'target' | 'details'>): Targ
 /** The first characters of a hash or id, enough to recognise it: `ab12cd34…`. */
 export function shortHash(hash: string, length = 12): string {
   return hash.length <= length ? hash : `${hash.slice(0, length)}…`;
+}
+
+/**
+ * The end of an id, to tell targets apart at a glance: ids are UUIDv7, whose first characters are
+ * a timestamp that events of the same minute share.
+ */
+export function shortId(id: string): string {
+  return id.length <= 10 ? id : `…${id.slice(-8)}`;
+}
+
+const PROBLEMS: Record<Extract<AuditVerification, { ok: false }>['problem'], string> = {
+  edited: 'an event was changed after it was written',
+  inserted: 'an event was inserted into the chain',
+  deleted: 'an event is missing from the chain',
+};
+
+/** The chain check in words: what a person reads after pressing Verify chain. */
+export function verificationText(result: AuditVerification): string {
+  if (result.ok)
+    return `Chain intact: ${formatCount(result.count)} ${result.count === 1 ? 'event' : 'events'}, head hash ${shortHash(result.headHash, 8)}`;
+  const where = result.seq > 0 ? ` at event #${formatCount(result.seq)}` : '';
+  return `Chain broken${where}: ${PROBLEMS[result.problem]} (${result.message.replace(/\.$/, '')}).`;
 }

@@ -4,23 +4,8 @@ import { AlertTriangle, CheckCircle2, Loader2, ShieldCheck } from 'lucide-react'
 import { errorMessage } from '@/api/client';
 import { CopyButton } from '@/components/copy-button';
 import { Button } from '@/components/ui/button';
-import { formatCount } from '@/lib/format';
-import { shortHash } from './audit-labels';
+import { verificationText } from './audit-labels';
 import { verifyAuditChain } from './audit.queries';
-
-const PROBLEMS: Record<Extract<AuditVerification, { ok: false }>['problem'], string> = {
-  edited: 'an event was changed after it was written',
-  inserted: 'an event was inserted into the chain',
-  deleted: 'an event is missing from the chain',
-};
-
-/** The chain check in words: what a person reads after pressing Verify chain. */
-export function verificationText(result: AuditVerification): string {
-  if (result.ok)
-    return `Chain intact: ${formatCount(result.count)} ${result.count === 1 ? 'event' : 'events'}, head hash ${shortHash(result.headHash, 8)}`;
-  const where = result.seq > 0 ? ` at event #${formatCount(result.seq)}` : '';
-  return `Chain broken${where}: ${PROBLEMS[result.problem]} (${result.message.replace(/\.$/, '')}).`;
-}
 
 export function useChainCheck() {
   return useMutation<AuditVerification, Error, void>({ mutationFn: verifyAuditChain });

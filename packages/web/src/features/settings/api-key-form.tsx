@@ -7,7 +7,7 @@ import { Checkbox } from '@/components/ui/checkbox';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { FormError, FormField } from './form-parts';
-import { apiKeysQuery, createApiKey } from './settings.queries';
+import { apiKeysQuery, createApiKey, refreshAfterWrite } from './settings.queries';
 import { TokenDialog } from './token-dialog';
 
 /** The scopes a key can have, keyed by the contract's `ApiKeyScope`, with what each allows. */
@@ -32,7 +32,7 @@ export function ApiKeyForm({ organizationId }: { organizationId: string }) {
       setName('');
       setScopes(['ingest']);
       setTried(false);
-      await queryClient.invalidateQueries({ queryKey: apiKeysQuery(organizationId).queryKey });
+      await refreshAfterWrite(queryClient, apiKeysQuery(organizationId).queryKey);
     },
   });
   const nameError =

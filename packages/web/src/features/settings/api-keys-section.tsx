@@ -9,7 +9,7 @@ import { cn } from '@/lib/cn';
 import { ApiKeyForm } from './api-key-form';
 import { ConfirmButton } from './confirm-button';
 import { Section } from './form-parts';
-import { apiKeysQuery, revokeApiKey } from './settings.queries';
+import { apiKeysQuery, revokeApiKey, refreshAfterWrite } from './settings.queries';
 import { useSettingsOrganization } from './settings-context';
 
 /** Active keys first (newest first), then the revoked ones. */
@@ -116,9 +116,7 @@ export function ApiKeysSection() {
                           confirmLabel="Revoke key"
                           onConfirm={async () => {
                             await revokeApiKey(key.id);
-                            await queryClient.invalidateQueries({
-                              queryKey: apiKeysQuery(organization.id).queryKey,
-                            });
+                            await refreshAfterWrite(queryClient, apiKeysQuery(organization.id).queryKey);
                           }}
                         />
                       )}

@@ -11,7 +11,7 @@ import { bodyKind } from '@/lib/body';
 import { formatCount } from '@/lib/format';
 import { FormError, FormField } from './form-parts';
 import { KIND_HINTS, KIND_LABELS, KIND_PLACEHOLDERS } from './masking-kinds';
-import { addMaskingRule, maskingRulesQuery, testMaskingRule } from './settings.queries';
+import { addMaskingRule, maskingRulesQuery, testMaskingRule, refreshAfterWrite } from './settings.queries';
 
 const KINDS = Object.keys(KIND_LABELS) as MaskingRuleKind[];
 
@@ -54,7 +54,7 @@ export function MaskingForm({ organizationId }: { organizationId: string }) {
       setMatch('');
       setTried(false);
       test.reset();
-      await queryClient.invalidateQueries({ queryKey: maskingRulesQuery(organizationId).queryKey });
+      await refreshAfterWrite(queryClient, maskingRulesQuery(organizationId).queryKey);
     },
   });
   const test = useMutation({ mutationFn: () => testMaskingRule(organizationId, { kind, match, sample }) });

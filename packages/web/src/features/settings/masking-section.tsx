@@ -8,7 +8,7 @@ import { ConfirmButton } from './confirm-button';
 import { Section } from './form-parts';
 import { MaskingForm } from './masking-form';
 import { KIND_LABELS } from './masking-kinds';
-import { maskingRulesQuery, removeMaskingRule } from './settings.queries';
+import { maskingRulesQuery, removeMaskingRule, refreshAfterWrite } from './settings.queries';
 import { useSettingsOrganization } from './settings-context';
 
 export function MaskingSection() {
@@ -76,9 +76,7 @@ export function MaskingSection() {
                       confirmLabel="Remove rule"
                       onConfirm={async () => {
                         await removeMaskingRule(organization.id, rule.id);
-                        await queryClient.invalidateQueries({
-                          queryKey: maskingRulesQuery(organization.id).queryKey,
-                        });
+                        await refreshAfterWrite(queryClient, maskingRulesQuery(organization.id).queryKey);
                       }}
                     />
                   </TableCell>

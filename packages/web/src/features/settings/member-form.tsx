@@ -7,7 +7,7 @@ import { Input } from '@/components/ui/input';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { FormError, FormField } from './form-parts';
 import { ROLE_HINTS, ROLE_LABELS } from './member-roles';
-import { addMember, membersQuery } from './settings.queries';
+import { addMember, membersQuery, refreshAfterWrite } from './settings.queries';
 
 const MIN_PASSWORD = 12;
 
@@ -27,7 +27,7 @@ export function MemberForm({ organizationId }: { organizationId: string }) {
       setPassword('');
       setRole('VIEWER');
       setTried(false);
-      await queryClient.invalidateQueries({ queryKey: membersQuery(organizationId).queryKey });
+      await refreshAfterWrite(queryClient, membersQuery(organizationId).queryKey);
     },
   });
   const emailError =

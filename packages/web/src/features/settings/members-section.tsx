@@ -11,14 +11,14 @@ import { ConfirmButton } from './confirm-button';
 import { Section } from './form-parts';
 import { MemberForm } from './member-form';
 import { ROLE_LABELS } from './member-roles';
-import { changeMemberRole, membersQuery, removeMember } from './settings.queries';
+import { changeMemberRole, membersQuery, removeMember, refreshAfterWrite } from './settings.queries';
 import { useSettingsOrganization } from './settings-context';
 
 function RoleSelect({ member, organizationId }: { member: Member; organizationId: string }) {
   const queryClient = useQueryClient();
   const change = useMutation({
     mutationFn: (role: MemberRole) => changeMemberRole(member.id, role),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: membersQuery(organizationId).queryKey }),
+    onSettled: () => refreshAfterWrite(queryClient, membersQuery(organizationId).queryKey),
   });
   return (
     <div className="flex flex-col gap-1">
@@ -66,10 +66,10 @@ export function MembersSection() {
           <Table aria-label="Members">
             <TableHeader>
               <TableRow>
-                <TableHead>Email</TableHead>
-                <TableHead>Name</TableHead>
-                <TableHead>Role</TableHead>
-                <TableHead>Added</TableHead>
+                <TableHead className="w-[32%]">Email</TableHead>
+                <TableHead className="w-[20%]">Name</TableHead>
+                <TableHead className="w-[16%]">Role</TableHead>
+                <TableHead className="w-[18%]">Added</TableHead>
                 <TableHead>
                   <span className="sr-only">Actions</span>
                 </TableHead>
@@ -125,9 +125,7 @@ export function MembersSection() {
                         confirmLabel="Remove member"
                         onConfirm={async () => {
                           await removeMember(member.id);
-                          await queryClient.invalidateQueries({
-                            queryKey: membersQuery(organization.id).queryKey,
-                          });
+                          await refreshAfterWrite(queryClient, membersQuery(organization.id).queryKey);
                         }}
                       />
                     </TableCell>

@@ -11,7 +11,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { integrationTypeLabel } from '@/lib/labels';
 import { Section } from './form-parts';
 import { checkSchedule, normalizeSchedule } from './schedule';
-import { changeSchedule, organizationIntegrationsQuery } from './settings.queries';
+import { changeSchedule, organizationIntegrationsQuery, refreshAfterWrite } from './settings.queries';
 import { useSettingsOrganization } from './settings-context';
 
 function ScheduleEditor({ integration }: { integration: Integration }) {
@@ -22,9 +22,11 @@ function ScheduleEditor({ integration }: { integration: Integration }) {
   const save = useMutation({
     mutationFn: (schedule: string) => changeSchedule(integration.id, schedule),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({
-        queryKey: ['organization', integration.organizationId, 'integrations'],
-      });
+      await refreshAfterWrite(
+        queryClient,
+        organizationIntegrationsQuery(integration.organizationId).queryKey,
+      );
+      // The Integrations screen shows schedules too.
       await queryClient.invalidateQueries({ queryKey: ['integrations'] });
     },
   });
@@ -96,9 +98,9 @@ export function SchedulesSection() {
         <Table aria-label="Schedules">
           <TableHeader>
             <TableRow>
-              <TableHead>Integration</TableHead>
-              <TableHead>Type</TableHead>
-              <TableHead>Status</TableHead>
+              <TableHead className="w-[26%]">Integration</TableHead>
+              <TableHead className="w-[16%]">Type</TableHead>
+              <TableHead className="w-[10%]">Status</TableHead>
               <TableHead>Schedule</TableHead>
             </TableRow>
           </TableHeader>

@@ -12,7 +12,7 @@ import type {
   MemberRole,
   Page,
 } from '@synctrail/types';
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { api } from '@/api/client';
 
 /**
@@ -76,3 +76,14 @@ export const removeMaskingRule = (organizationId: string, ruleId: string) =>
 
 export const changeSchedule = (integrationId: string, schedule: string) =>
   api<Integration>(`/integrations/${integrationId}`, { method: 'PATCH', body: { schedule } });
+
+/**
+ * After a write: the list it changed is read again, and so is the audit log, which has a new event
+ * the next time it is opened.
+ */
+export function refreshAfterWrite(client: QueryClient, queryKey: QueryKey): Promise<unknown> {
+  return Promise.all([
+    client.invalidateQueries({ queryKey }),
+    client.invalidateQueries({ queryKey: ['audit'] }),
+  ]);
+}
