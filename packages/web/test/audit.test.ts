@@ -93,10 +93,13 @@ for (const kind of ENGINES) {
         .click();
       const panel = page.getByRole('dialog', { name: /^API key created · event #\d+$/ });
       await panel.waitFor();
-      const details = JSON.parse(await panel.getByLabel('Details').innerText()) as Record<string, unknown>;
+      const details = JSON.parse(await panel.getByLabel('Details', { exact: true }).innerText()) as Record<
+        string,
+        unknown
+      >;
       expect(details).toEqual({ name: keyName, scopes: ['read'] });
       expect(await panel.getByLabel('Hash', { exact: true }).innerText()).toMatch(/^[0-9a-f]{64}$/);
-      expect(await panel.getByLabel('Previous hash').innerText()).toMatch(/^[0-9a-f]{64}$/);
+      expect(await panel.getByLabel('Previous hash', { exact: true }).innerText()).toMatch(/^[0-9a-f]{64}$/);
       expect(new URL(page.url()).searchParams.get('event')).toMatch(/^\d+$/);
       await expectAccessible(page, 'audit event');
       await screenshot(page, 'audit-event');

@@ -8,7 +8,8 @@ export const buttonVariants = cva(
   {
     variants: {
       variant: {
-        default: 'bg-primary text-primary-foreground hover:bg-primary/90',
+        // Hover darkens (teal-800) rather than fading, so white text keeps its contrast.
+        default: 'bg-primary text-primary-foreground hover:bg-teal-800',
         destructive: 'bg-destructive text-destructive-foreground hover:bg-destructive/90',
         outline: 'border border-input bg-background hover:bg-accent',
         ghost: 'hover:bg-accent',
