@@ -5,7 +5,7 @@
  * - Data: BENCH_ROWS actions in one run and BENCH_ROWS calls in one organization (default 1,000,000
  *   each), plus a run of 100,000 actions for the memory figure, loaded straight into the database
  *   (COPY on PostgreSQL, prepared inserts on SQLite): this bench measures exports, not ingest.
- * - API: a real `synctrail serve` process; `GET /runs/{id}/actions?format=csv` and
+ * - API: a real `synctrail serve` process, run from its build (built first); `GET /runs/{id}/actions?format=csv` and
  *   `GET /calls?organizationId=…&format=csv`, read over node:http as fast as they come. Time to first
  *   byte, rows/s, and the server's peak RSS during the export (sampled from /proc every 20 ms).
  * - Baseline, same database, same rows and order: PostgreSQL `psql -c "\copy (select …) to … csv
@@ -283,7 +283,7 @@ async function benchEngine(kind: string) {
       SYNCTRAIL_ARTIFACT_MAX_BYTES: String(Math.max(BUNDLE_MB, 100) * 1024 * 1024 + 1),
       ...env,
     },
-    { nodeArgs: profile, startTimeoutMs: 60_000 },
+    { nodeArgs: profile, startTimeoutMs: 60_000, built: true },
   );
   try {
     const org = await must(server, 'POST', '/api/v1/organizations', { name: 'Bench' });
@@ -345,6 +345,11 @@ console.log(
   `export benchmark: ${fmt(ROWS)} actions and ${fmt(ROWS)} calls per engine, CSV over HTTP vs the engine's CSV\n`,
 );
 let failed = false;
+// The server runs from its build, as `npm start` runs it: memory figures of the TypeScript sources
+// under tsx would include tsx's own (about 50 MB).
+for (const workspace of ['@synctrail/types', '@synctrail/server'])
+  execFileSync('npm', ['run', 'build', '-w', workspace], { stdio: 'ignore' });
+
 for (const kind of ENGINES) {
   const r = await benchEngine(kind);
   const tool = kind === 'postgres' ? 'psql \\copy' : 'sqlite3 .mode csv';
@@ -361,7 +366,9 @@ for (const kind of ENGINES) {
         `   ${tool} ${fmt(baseRate).padStart(9)} rows/s   ratio ${ratio.toFixed(2)} (${ratio >= 0.5 ? 'meets' : 'MISSES'} target 0.5)`,
     );
   }
-  const flat = r.actions.peakRss <= r.smallExport.peakRss * 1.1 && r.actions.peakRss <= 200 * 1024 * 1024;
+  const limit = 200 * 1024 * 1024;
+  const flat =
+    r.actions.peakRss <= r.smallExport.peakRss * 1.1 && Math.max(r.actions.peakRss, r.calls.peakRss) <= limit;
   if (!flat) failed = true;
   console.log(
     `${kind.padEnd(9)} server RSS ${mb(r.idleRss)} idle; peak ${mb(r.smallExport.peakRss)} exporting ${fmt(SMALL)} actions, ${mb(r.actions.peakRss)} exporting ${fmt(ROWS)}, ` +

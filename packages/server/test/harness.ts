@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Kysely, KyselyPlugin } from 'kysely';
 import { loadConfig, type Config } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import type { Engine, EngineKind } from '../src/storage/engine.js';
+import type { Database } from '../src/storage/database.js';
 import { openEngine } from '../src/storage/open-engine.js';
 import { migrateToLatest } from '../src/storage/migrator.js';
 
@@ -232,4 +234,30 @@ export async function signInMember(
   if (session.statusCode !== 200)
     throw new Error(`signing in ${email}: ${session.statusCode} ${session.body}`);
   return { authorization: '', cookie: cookieOf(session) };
+}
+
+/**
+ * How many SQL statements the engine ran while `fn` ran (every repository reads `engine.db`, which is
+ * wrapped meanwhile with a plugin that counts what it compiles).
+ */
+export async function countQueries(engine: Engine, fn: () => Promise<unknown>): Promise<number> {
+  let count = 0;
+  const counter: KyselyPlugin = {
+    transformQuery: (args) => {
+      count++;
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  const getter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(engine), 'db')!.get!;
+  Object.defineProperty(engine, 'db', {
+    configurable: true,
+    get: () => (getter.call(engine) as Kysely<Database>).withPlugin(counter),
+  });
+  try {
+    await fn();
+  } finally {
+    delete (engine as { db?: unknown }).db;
+  }
+  return count;
 }

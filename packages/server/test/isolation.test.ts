@@ -100,6 +100,7 @@ const ROWS: Row[] = [
   R('update user', 'PATCH', (i) => `/api/v1/users/${i.user}`, ADMIN_WRITE, { body: () => ({ name: 'n' }) }),
   R('user runs', 'GET', (i) => `/api/v1/users/${i.user}/runs`, READ),
   R('user issues', 'GET', (i) => `/api/v1/users/${i.user}/issues`, READ),
+  R('user timeline', 'GET', (i) => `/api/v1/users/${i.user}/timeline`, READ),
   R('organization runs', 'GET', (i) => `/api/v1/organizations/${i.orgA}/runs`, READ),
   R('list runs', 'GET', () => '/api/v1/runs', LIST, { list: true }),
   R('list runs of A by filter', 'GET', (i) => `/api/v1/runs?organizationId=${i.orgA}`, LIST, { list: true }),

@@ -64,7 +64,11 @@ export class BundleService {
   ): Promise<BundlePlan> {
     const user = await this.users.get(access, userId, 'payloads');
     const list = (paging: { limit: number; cursor?: string }) =>
-      this.runs.listForUser(access, user.id, { ...query, ...paging, sort: 'asc' });
+      this.runs.list(
+        access,
+        { ...query, ...paging, sort: 'asc' },
+        { organizations: [user.organizationId], userIds: [user.id] },
+      );
     return this.sessionsPlan(access, await list({ limit: RUN_PAGE }), list, exportedAt, {
       subject: `user-${user.id}`,
       organizationId: user.organizationId,
@@ -82,7 +86,7 @@ export class BundleService {
   ): Promise<BundlePlan> {
     const organization = await this.organizations.get(access, organizationId, 'payloads');
     const list = (paging: { limit: number; cursor?: string }) =>
-      this.runs.listForOrganization(access, organization.id, { ...query, ...paging, sort: 'asc' });
+      this.runs.list(access, { ...query, ...paging, sort: 'asc' }, { organizations: [organization.id] });
     return this.sessionsPlan(access, await list({ limit: RUN_PAGE }), list, exportedAt, {
       subject: `organization-${organization.id}`,
       organizationId: organization.id,

@@ -70,11 +70,11 @@ const COLUMNS = [
   'response',
 ] as const;
 
-const SUMMARY_COLUMNS = COLUMNS.filter((c) => c !== 'request' && c !== 'response');
+export const SUMMARY_COLUMNS = COLUMNS.filter((c) => c !== 'request' && c !== 'response');
 
 type SummaryRow = Omit<Selectable<CallsTable>, 'request' | 'response'>;
 
-function toSummary(row: SummaryRow): CallSummary {
+export function toSummary(row: SummaryRow): CallSummary {
   return {
     id: row.id,
     organizationId: row.organization_id,

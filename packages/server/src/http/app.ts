@@ -20,12 +20,15 @@ import {
   MaskingRule,
   Member,
   Organization,
+  OrganizationListItem,
   ResetLiveEvent,
   Run,
   RunHistogram,
   RunLiveEvent,
   SessionInfo,
+  SessionListItem,
   SyncUser,
+  SyncUserListItem,
 } from '@synctrail/types';
 import type { Config } from '../config.js';
 import type { Engine } from '../storage/engine.js';
@@ -56,14 +59,18 @@ import { bundleRoutes } from '../bundles/bundle.routes.js';
 import { liveEventRoutes } from '../events/live-event.routes.js';
 import { integrationRoutes } from '../integrations/integration.routes.js';
 import { consoleRoutes } from '../console/console.routes.js';
+import { timelineRoutes } from '../timeline/timeline.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
   Organization,
+  OrganizationListItem,
   Integration,
   IntegrationOverview,
   SyncUser,
+  SyncUserListItem,
   Run,
+  SessionListItem,
   RunHistogram,
   Action,
   Issue,
@@ -212,6 +219,7 @@ export async function buildApp(
   organizationRoutes(app, services);
   issueRoutes(app, services);
   integrationRoutes(app, services);
+  timelineRoutes(app, services);
   sessionRoutes(app, services);
   memberRoutes(app, services);
   apiKeyRoutes(app, services);

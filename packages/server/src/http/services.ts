@@ -20,6 +20,7 @@ import { BundleService } from '../bundles/bundle.service.js';
 import { LiveEventService } from '../events/live-event.service.js';
 import { LiveEventHub } from '../events/live-event-hub.js';
 import { LiveStreamService } from '../events/live-stream.service.js';
+import { TimelineService } from '../timeline/timeline.service.js';
 
 /** Every service, wired once per app. */
 export function createServices(engine: Engine, config: Config) {
@@ -73,6 +74,7 @@ export function createServices(engine: Engine, config: Config) {
     liveEvents,
     liveStreams,
     audit: new AuditService(engine),
+    timeline: new TimelineService(engine, users),
     masking,
   };
 }

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type {
   Organization,
   OrganizationCreate,
+  OrganizationListItem,
   OrganizationListQuery,
   OrganizationPatch,
   Page,
@@ -39,7 +40,7 @@ export class OrganizationService {
     return org;
   }
 
-  async list(access: Access, query: OrganizationListQuery): Promise<Page<Organization>> {
+  async list(access: Access, query: OrganizationListQuery): Promise<Page<OrganizationListItem>> {
     access.require('read');
     return this.repository.list(access.visible(), query);
   }

@@ -133,25 +133,25 @@ export interface RunListFilters {
 }
 
 /** The list's filters on a query of runs. */
-function filtered<O>(
+export function filteredRuns<O>(
   qb: SelectQueryBuilder<Database, 'runs', O>,
   filters: RunListFilters,
 ): SelectQueryBuilder<Database, 'runs', O> {
-  qb = qb.where(inOrganizations('organization_id', filters.organizations));
-  if (filters.integrationIds) qb = qb.where('integration_id', 'in', filters.integrationIds);
-  if (filters.integrationTypes) qb = qb.where('integration_type', 'in', filters.integrationTypes);
-  if (filters.userIds) qb = qb.where('user_id', 'in', filters.userIds);
-  if (filters.names) qb = qb.where('name', 'in', filters.names);
-  if (filters.triggers) qb = qb.where('trigger', 'in', filters.triggers);
-  if (filters.progress) qb = qb.where('progress', 'in', filters.progress);
-  if (filters.statuses) qb = qb.where('status', 'in', filters.statuses);
-  if (filters.from) qb = qb.where('requested_at', '>=', filters.from);
-  if (filters.to) qb = qb.where('requested_at', '<', filters.to);
+  qb = qb.where(inOrganizations('runs.organization_id', filters.organizations));
+  if (filters.integrationIds) qb = qb.where('runs.integration_id', 'in', filters.integrationIds);
+  if (filters.integrationTypes) qb = qb.where('runs.integration_type', 'in', filters.integrationTypes);
+  if (filters.userIds) qb = qb.where('runs.user_id', 'in', filters.userIds);
+  if (filters.names) qb = qb.where('runs.name', 'in', filters.names);
+  if (filters.triggers) qb = qb.where('runs.trigger', 'in', filters.triggers);
+  if (filters.progress) qb = qb.where('runs.progress', 'in', filters.progress);
+  if (filters.statuses) qb = qb.where('runs.status', 'in', filters.statuses);
+  if (filters.from) qb = qb.where('runs.requested_at', '>=', filters.from);
+  if (filters.to) qb = qb.where('runs.requested_at', '<', filters.to);
   return qb;
 }
 
 const SEVERITY_SQL = sql<number>`case status when 'ERROR' then 3 when 'WARNING' then 2 when 'INFO' then 1 else 0 end`;
-const SEVERITY: Record<SyncStatus, number> = { OK: 0, INFO: 1, WARNING: 2, ERROR: 3 };
+export const SEVERITY: Record<SyncStatus, number> = { OK: 0, INFO: 1, WARNING: 2, ERROR: 3 };
 
 export class RunRepository {
   constructor(private readonly engine: Engine) {}
@@ -262,7 +262,7 @@ export class RunRepository {
   }
 
   async list(filters: RunListFilters, page: { limit: number; cursor?: string | undefined; sort: SortOrder }) {
-    let qb = filtered(
+    let qb = filteredRuns(
       this.engine.db.selectFrom('runs').selectAll('runs').select(integrationCancellable),
       filters,
     )
@@ -279,7 +279,7 @@ export class RunRepository {
 
   /** How many runs match, per UTC hour or day of their request time and status, in time order. */
   async histogram(filters: RunListFilters, unit: 'hour' | 'day') {
-    const rows = await filtered(
+    const rows = await filteredRuns(
       this.engine.db
         .selectFrom('runs')
         .select((eb) => [

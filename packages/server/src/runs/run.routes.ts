@@ -13,6 +13,8 @@ import {
   RunHistogram,
   RunHistogramQuery,
   RunPatch,
+  SessionListItem,
+  SessionListQuery,
 } from '@synctrail/types';
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
@@ -25,6 +27,11 @@ import type { Readable } from 'node:stream';
 const RunRef = Type.Ref(Run);
 const PdfContent = Type.Unsafe<Readable>({ type: 'string', format: 'binary', description: 'A PDF.' });
 const RunPage = Page(RunRef);
+const SessionPage = Page(Type.Ref(SessionListItem));
+const SESSION_ORDER =
+  'Newest first by default (`orderBy=requestedAt`); `orderBy=status` puts the worst first (ERROR, WARNING, ' +
+  'INFO, OK; `sort=asc` reverses it), newest first within a status. Each run has its sync user’s ' +
+  '`userName`, `userEmail` and `userExternalId` (null without one). CSV keeps the order.';
 
 export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
   app.get(
@@ -200,16 +207,17 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
       schema: {
         tags: ['organizations'],
         summary: "Statistics: all sessions of an organization's users",
+        description: SESSION_ORDER,
         params: IdParams,
-        querystring: RunListQuery,
+        querystring: SessionListQuery,
         produces: ['application/json', 'text/csv'],
-        response: { 200: RunPage, ...READ_ERRORS },
+        response: { 200: SessionPage, ...READ_ERRORS },
       },
     },
     (req, reply) =>
       listOrExport(s, req, reply, {
         list: 'organization-runs',
-        schema: Run,
+        schema: SessionListItem,
         organizationId: req.params.id,
         target: `organization:${req.params.id}`,
         page: (paging) => s.runs.listForOrganization(req.access, req.params.id, { ...req.query, ...paging }),
@@ -222,16 +230,17 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
       schema: {
         tags: ['users'],
         summary: "A sync user's sessions",
+        description: SESSION_ORDER,
         params: IdParams,
-        querystring: RunListQuery,
+        querystring: SessionListQuery,
         produces: ['application/json', 'text/csv'],
-        response: { 200: RunPage, ...READ_ERRORS },
+        response: { 200: SessionPage, ...READ_ERRORS },
       },
     },
     (req, reply) =>
       listOrExport(s, req, reply, {
         list: 'user-runs',
-        schema: Run,
+        schema: SessionListItem,
         target: `user:${req.params.id}`,
         page: (paging) => s.runs.listForUser(req.access, req.params.id, { ...req.query, ...paging }),
       }),

@@ -12,6 +12,8 @@ import {
   type RunCreate,
   type RunListQuery,
   type RunPatch,
+  type SessionListItem,
+  type SessionListQuery,
 } from '@synctrail/types';
 import type { Access, Scope } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
@@ -26,6 +28,7 @@ import type { IntegrationService } from '../integrations/integration.service.js'
 import type { IssueService } from '../issues/issue.service.js';
 import type { UserService } from '../users/user.service.js';
 import { RunRepository, type RunChanges, type RunListFilters } from './run.repository.js';
+import { SessionRepository } from './session.repository.js';
 import { parseRunFilters } from './run-filters.js';
 import { allowedMoves, canMove, isFinal, tally } from './run-rules.js';
 import type { LiveEventService } from '../events/live-event.service.js';
@@ -74,6 +77,7 @@ function finalChanges(run: Pick<Run, 'startedAt'>, finishedAt: Date): RunChanges
 export class RunService {
   readonly repository: RunRepository;
   readonly actions: ActionRepository;
+  readonly sessions: SessionRepository;
 
   constructor(
     private readonly engine: Engine,
@@ -86,6 +90,7 @@ export class RunService {
   ) {
     this.repository = new RunRepository(engine);
     this.actions = new ActionRepository(engine);
+    this.sessions = new SessionRepository(engine);
   }
 
   async get(access: Access, id: string, scope?: Scope): Promise<Run> {
@@ -105,14 +110,32 @@ export class RunService {
   }
 
   /** Statistics of all the sessions of an organization's users (the third seed's Statistics tab). */
-  async listForOrganization(access: Access, organizationId: string, query: RunListQuery): Promise<Page<Run>> {
+  async listForOrganization(
+    access: Access,
+    organizationId: string,
+    query: SessionListQuery,
+  ): Promise<Page<SessionListItem>> {
     await this.organizations.get(access, organizationId, 'read');
-    return this.list(access, query, { organizations: [organizationId] });
+    return this.listSessions(access, query, { organizations: [organizationId] });
   }
 
-  async listForUser(access: Access, userId: string, query: RunListQuery): Promise<Page<Run>> {
+  async listForUser(access: Access, userId: string, query: SessionListQuery): Promise<Page<SessionListItem>> {
     const user = await this.users.get(access, userId, 'read');
-    return this.list(access, query, { organizations: [user.organizationId], userIds: [user.id] });
+    return this.listSessions(access, query, { organizations: [user.organizationId], userIds: [user.id] });
+  }
+
+  private async listSessions(
+    access: Access,
+    query: SessionListQuery,
+    fixed: Partial<RunListFilters>,
+  ): Promise<Page<SessionListItem>> {
+    const filters: RunListFilters = { ...parseRunFilters(access, query), ...fixed };
+    return this.sessions.list(filters, {
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+      sort: query.sort ?? 'desc',
+      orderBy: query.orderBy ?? 'requestedAt',
+    });
   }
 
   /** Starts a run, or records a whole one (with its actions) when `progress` is final. */

@@ -3,14 +3,17 @@ import { unstorable } from './text.js';
 
 /** A keyset position: the sort value (a time in ms, a text or a sequence number) and the tiebreaking id. */
 export interface KeysetPosition {
-  key: number | string | string[];
+  key: number | string | string[] | [rank: number, time: number];
   id: string | number;
 }
 
 /** What a list's cursor holds, so that a forged one is refused before it reaches SQL. */
 export interface CursorShape {
-  /** `texts`: several texts (a sort on more than one text column). */
-  key: 'time' | 'text' | 'seq' | 'texts';
+  /**
+   * `texts`: several texts (a sort on more than one text column); `rank-time`: a small rank (0–9, such
+   * as a status's severity) and a time.
+   */
+  key: 'time' | 'text' | 'seq' | 'texts' | 'rank-time';
   id: 'uuid' | 'seq';
 }
 
@@ -35,6 +38,15 @@ function fits(value: unknown, kind: CursorShape['key'] | CursorShape['id']): boo
     case 'texts':
       return (
         Array.isArray(value) && value.length >= 2 && value.length <= 4 && value.every((v) => fits(v, 'text'))
+      );
+    case 'rank-time':
+      return (
+        Array.isArray(value) &&
+        value.length === 2 &&
+        Number.isInteger(value[0]) &&
+        (value[0] as number) >= 0 &&
+        (value[0] as number) <= 9 &&
+        fits(value[1], 'time')
       );
     case 'uuid':
       return typeof value === 'string' && UUID.test(value);

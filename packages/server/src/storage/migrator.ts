@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007-live-events.js';
 import * as m0008 from './migrations/0008-integration-overview.js';
 import * as m0009 from './migrations/0009-run-histogram.js';
 import * as m0010 from './migrations/0010-issues-list.js';
+import * as m0011 from './migrations/0011-timeline.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
 const MIGRATIONS = {
@@ -23,6 +24,7 @@ const MIGRATIONS = {
   '0008-integration-overview': m0008,
   '0009-run-histogram': m0009,
   '0010-issues-list': m0010,
+  '0011-timeline': m0011,
 } as const;
 
 class EngineMigrationProvider implements MigrationProvider {

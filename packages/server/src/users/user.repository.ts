@@ -1,8 +1,16 @@
-import type { Page, SyncUser, SyncUserListQuery } from '@synctrail/types';
+import type {
+  LastRun,
+  Page,
+  RunProgress,
+  SyncStatus,
+  SyncUser,
+  SyncUserListItem,
+  SyncUserListQuery,
+} from '@synctrail/types';
 import type { Selectable } from 'kysely';
 import type { Engine } from '../storage/engine.js';
 import type { SyncUsersTable } from '../storage/database.js';
-import { toBool, toIso } from '../storage/row-values.js';
+import { toBool, toIso, toIsoOrNull } from '../storage/row-values.js';
 import { afterPosition, containsText } from '../storage/query-helpers.js';
 import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
@@ -65,8 +73,8 @@ export class UserRepository {
       .execute();
   }
 
-  /** An organization's sync users, oldest first by default. */
-  async list(organizationId: string, query: SyncUserListQuery): Promise<Page<SyncUser>> {
+  /** An organization's sync users, oldest first by default, each with their newest run and open issues. */
+  async list(organizationId: string, query: SyncUserListQuery): Promise<Page<SyncUserListItem>> {
     const limit = query.limit ?? 50;
     const sort = query.sort ?? 'asc';
     let qb = this.engine.db
@@ -91,7 +99,67 @@ export class UserRepository {
       const position = decodeCursor(query.cursor, TIME_UUID);
       qb = qb.where((eb) => afterPosition(eb, 'created_at', 'id', position, sort, true));
     }
-    const items = (await qb.execute()).map(toUser);
+    const users = (await qb.execute()).map(toUser);
+    const ids = users.map((u) => u.id);
+    const [lastRuns, openIssues] = await Promise.all([this.lastRuns(ids), this.openIssues(ids)]);
+    const items = users.map((u) => ({
+      ...u,
+      lastRun: lastRuns.get(u.id) ?? null,
+      openIssues: openIssues.get(u.id) ?? 0,
+    }));
     return toPage(items, limit, (u) => ({ key: Date.parse(u.createdAt), id: u.id }));
+  }
+
+  /**
+   * The newest run (by request time) of each user: one query for the page, whose subquery reads one
+   * entry of `runs_user_idx` per user. It reads the runs table for that only.
+   */
+  private async lastRuns(userIds: readonly string[]): Promise<Map<string, LastRun>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.engine.db
+      .selectFrom('runs')
+      .select(['id', 'user_id', 'status', 'progress', 'trigger', 'requested_at', 'finished_at'])
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('sync_users as u')
+          .select((inner) =>
+            inner
+              .selectFrom('runs as newest')
+              .select('newest.id')
+              .whereRef('newest.user_id', '=', 'u.id')
+              .orderBy('newest.requested_at', 'desc')
+              .orderBy('newest.id', 'desc')
+              .limit(1)
+              .as('newest_id'),
+          )
+          .where('u.id', 'in', userIds),
+      )
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.user_id!,
+        {
+          id: r.id,
+          status: r.status as SyncStatus,
+          progress: r.progress as RunProgress,
+          trigger: r.trigger,
+          requestedAt: toIso(r.requested_at),
+          finishedAt: toIsoOrNull(r.finished_at),
+        },
+      ]),
+    );
+  }
+
+  /** How many OPEN issues each user has: one grouped query for the page (`issues_object_idx` leads by user). */
+  private async openIssues(userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.engine.db
+      .selectFrom('issues')
+      .select((eb) => ['user_id', eb.fn.countAll<number | string>().as('n')])
+      .where('user_id', 'in', userIds)
+      .where('state', '=', 'OPEN')
+      .groupBy('user_id')
+      .execute();
+    return new Map(rows.map((r) => [r.user_id, Number(r.n)]));
   }
 }

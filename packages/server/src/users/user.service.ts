@@ -1,5 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Page, SyncUser, SyncUserListQuery, SyncUserPatch, SyncUserUpsert } from '@synctrail/types';
+import type {
+  Page,
+  SyncUser,
+  SyncUserListItem,
+  SyncUserListQuery,
+  SyncUserPatch,
+  SyncUserUpsert,
+} from '@synctrail/types';
 import type { Access, Scope } from '../auth/access.js';
 import { AppError } from '../http/errors.js';
 import type { Engine } from '../storage/engine.js';
@@ -25,7 +32,11 @@ export class UserService {
     return user;
   }
 
-  async list(access: Access, organizationId: string, query: SyncUserListQuery): Promise<Page<SyncUser>> {
+  async list(
+    access: Access,
+    organizationId: string,
+    query: SyncUserListQuery,
+  ): Promise<Page<SyncUserListItem>> {
     await this.organizations.get(access, organizationId, 'read');
     return this.repository.list(organizationId, query);
   }
