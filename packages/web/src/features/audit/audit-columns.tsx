@@ -11,16 +11,18 @@ export function ActorName({ actor, names }: { actor: string; names: Map<string, 
   const name = names.get(actor);
   if (name === undefined) return <span className="font-mono text-xs break-all">{actor}</span>;
   return (
-    <span title={actor} className="break-all">
+    <span title={actor} className="break-words">
       {name}
     </span>
   );
 }
 
-export function TargetCell({ event }: { event: AuditEvent }) {
+export function TargetCell({ event, names }: { event: AuditEvent; names: Map<string, string> }) {
   const target = targetParts(event);
   if (target === null) return <span className="text-muted-foreground">—</span>;
   const id = <span className="font-mono text-xs text-muted-foreground">{shortId(target.id)}</span>;
+  // An account target (a sign-in) reads as the account's email when it is known.
+  const name = target.name ?? names.get(event.target ?? '') ?? null;
   if (target.runId !== null)
     return (
       <Link
@@ -34,7 +36,7 @@ export function TargetCell({ event }: { event: AuditEvent }) {
     );
   return (
     <span title={event.target ?? undefined}>
-      {target.kind} {target.name !== null ? <span className="font-medium">{target.name}</span> : id}
+      {target.kind} {name !== null ? <span className="font-medium">{name}</span> : id}
     </span>
   );
 }
@@ -48,7 +50,7 @@ export function auditColumns(
     column.accessor('at', { header: 'When', size: 170, cell: (info) => <TimeCell iso={info.getValue()} /> }),
     column.accessor('actor', {
       header: 'Who',
-      size: 230,
+      size: 260,
       cell: (info) => <ActorName actor={info.getValue()} names={names} />,
     }),
     column.accessor('action', {
@@ -73,7 +75,7 @@ export function auditColumns(
       header: 'Target',
       size: 220,
       meta: { grow: true },
-      cell: (info) => <TargetCell event={info.row.original} />,
+      cell: (info) => <TargetCell event={info.row.original} names={names} />,
     }),
     column.accessor('organizationId', {
       header: 'Organization',

@@ -67,7 +67,7 @@ export function AuditPanel({
               <code className="text-xs text-muted-foreground">{event.action}</code>
             </Row>
             <Row term="Target">
-              <TargetCell event={event} />
+              <TargetCell event={event} names={names} />
               {event.target !== null && (
                 <span className="block font-mono text-xs break-all text-muted-foreground">
                   {event.target}
