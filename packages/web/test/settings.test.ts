@@ -27,8 +27,9 @@ for (const kind of ENGINES) {
       await page.goto('/settings');
       await waitForScreen(page, 'Settings');
       // /settings opens Members, for the admin's organization, named in the URL.
-      await page.waitForURL((url) => url.pathname === '/settings/members');
-      expect(new URL(page.url()).searchParams.get('org')).toBe(northwind.id);
+      await page.waitForURL(
+        (url) => url.pathname === '/settings/members' && url.searchParams.get('org') === northwind.id,
+      );
       expect(await page.getByRole('link', { name: 'Members' }).getAttribute('aria-current')).toBe('page');
       await rowWith(page, DEMO_ACCOUNTS.admin).waitFor();
       await expectAccessible(page, 'settings members');
