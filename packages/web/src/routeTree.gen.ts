@@ -15,6 +15,8 @@ import { Route as SettingsRouteImport } from './routes/settings'
 import { Route as AuditIndexRouteImport } from './routes/audit.index'
 import { Route as CallsIndexRouteImport } from './routes/calls.index'
 import { Route as IntegrationsIndexRouteImport } from './routes/integrations.index'
+import { Route as OrganizationsIndexRouteImport } from './routes/organizations.index'
+import { Route as OrganizationsOrganizationIdRouteImport } from './routes/organizations.$organizationId'
 import { Route as RunsIndexRouteImport } from './routes/runs.index'
 import { Route as RunsRunIdRouteImport } from './routes/runs.$runId'
 import { Route as SettingsIndexRouteImport } from './routes/settings.index'
@@ -22,6 +24,9 @@ import { Route as SettingsApiKeysRouteImport } from './routes/settings.api-keys'
 import { Route as SettingsMaskingRouteImport } from './routes/settings.masking'
 import { Route as SettingsMembersRouteImport } from './routes/settings.members'
 import { Route as SettingsSchedulesRouteImport } from './routes/settings.schedules'
+import { Route as OrganizationsOrganizationIdIndexRouteImport } from './routes/organizations.$organizationId.index'
+import { Route as OrganizationsOrganizationIdStatisticsRouteImport } from './routes/organizations.$organizationId.statistics'
+import { Route as OrganizationsOrganizationIdUsersRouteImport } from './routes/organizations.$organizationId.users'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -53,6 +58,17 @@ const IntegrationsIndexRoute = IntegrationsIndexRouteImport.update({
   path: '/integrations/',
   getParentRoute: () => rootRouteImport,
 } as any)
+const OrganizationsIndexRoute = OrganizationsIndexRouteImport.update({
+  id: '/organizations/',
+  path: '/organizations/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const OrganizationsOrganizationIdRoute =
+  OrganizationsOrganizationIdRouteImport.update({
+    id: '/organizations/$organizationId',
+    path: '/organizations/$organizationId',
+    getParentRoute: () => rootRouteImport,
+  } as any)
 const RunsIndexRoute = RunsIndexRouteImport.update({
   id: '/runs/',
   path: '/runs/',
@@ -88,11 +104,30 @@ const SettingsSchedulesRoute = SettingsSchedulesRouteImport.update({
   path: '/schedules',
   getParentRoute: () => SettingsRoute,
 } as any)
+const OrganizationsOrganizationIdIndexRoute =
+  OrganizationsOrganizationIdIndexRouteImport.update({
+    id: '/',
+    path: '/',
+    getParentRoute: () => OrganizationsOrganizationIdRoute,
+  } as any)
+const OrganizationsOrganizationIdStatisticsRoute =
+  OrganizationsOrganizationIdStatisticsRouteImport.update({
+    id: '/statistics',
+    path: '/statistics',
+    getParentRoute: () => OrganizationsOrganizationIdRoute,
+  } as any)
+const OrganizationsOrganizationIdUsersRoute =
+  OrganizationsOrganizationIdUsersRouteImport.update({
+    id: '/users',
+    path: '/users',
+    getParentRoute: () => OrganizationsOrganizationIdRoute,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
   '/settings': typeof SettingsRouteWithChildren
+  '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
   '/settings/api-keys': typeof SettingsApiKeysRoute
   '/settings/masking': typeof SettingsMaskingRoute
@@ -101,8 +136,12 @@ export interface FileRoutesByFullPath {
   '/audit/': typeof AuditIndexRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
+  '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
   '/settings/': typeof SettingsIndexRoute
+  '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
+  '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
+  '/organizations/$organizationId/': typeof OrganizationsOrganizationIdIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
@@ -115,14 +154,19 @@ export interface FileRoutesByTo {
   '/audit': typeof AuditIndexRoute
   '/calls': typeof CallsIndexRoute
   '/integrations': typeof IntegrationsIndexRoute
+  '/organizations': typeof OrganizationsIndexRoute
   '/runs': typeof RunsIndexRoute
   '/settings': typeof SettingsIndexRoute
+  '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
+  '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
+  '/organizations/$organizationId': typeof OrganizationsOrganizationIdIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
   '/settings': typeof SettingsRouteWithChildren
+  '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
   '/settings/api-keys': typeof SettingsApiKeysRoute
   '/settings/masking': typeof SettingsMaskingRoute
@@ -131,8 +175,12 @@ export interface FileRoutesById {
   '/audit/': typeof AuditIndexRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
+  '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
   '/settings/': typeof SettingsIndexRoute
+  '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
+  '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
+  '/organizations/$organizationId/': typeof OrganizationsOrganizationIdIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -140,6 +188,7 @@ export interface FileRouteTypes {
     | '/'
     | '/login'
     | '/settings'
+    | '/organizations/$organizationId'
     | '/runs/$runId'
     | '/settings/api-keys'
     | '/settings/masking'
@@ -148,8 +197,12 @@ export interface FileRouteTypes {
     | '/audit/'
     | '/calls/'
     | '/integrations/'
+    | '/organizations/'
     | '/runs/'
     | '/settings/'
+    | '/organizations/$organizationId/statistics'
+    | '/organizations/$organizationId/users'
+    | '/organizations/$organizationId/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
@@ -162,13 +215,18 @@ export interface FileRouteTypes {
     | '/audit'
     | '/calls'
     | '/integrations'
+    | '/organizations'
     | '/runs'
     | '/settings'
+    | '/organizations/$organizationId/statistics'
+    | '/organizations/$organizationId/users'
+    | '/organizations/$organizationId'
   id:
     | '__root__'
     | '/'
     | '/login'
     | '/settings'
+    | '/organizations/$organizationId'
     | '/runs/$runId'
     | '/settings/api-keys'
     | '/settings/masking'
@@ -177,18 +235,24 @@ export interface FileRouteTypes {
     | '/audit/'
     | '/calls/'
     | '/integrations/'
+    | '/organizations/'
     | '/runs/'
     | '/settings/'
+    | '/organizations/$organizationId/statistics'
+    | '/organizations/$organizationId/users'
+    | '/organizations/$organizationId/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   LoginRoute: typeof LoginRoute
   SettingsRoute: typeof SettingsRouteWithChildren
+  OrganizationsOrganizationIdRoute: typeof OrganizationsOrganizationIdRouteWithChildren
   RunsRunIdRoute: typeof RunsRunIdRoute
   AuditIndexRoute: typeof AuditIndexRoute
   CallsIndexRoute: typeof CallsIndexRoute
   IntegrationsIndexRoute: typeof IntegrationsIndexRoute
+  OrganizationsIndexRoute: typeof OrganizationsIndexRoute
   RunsIndexRoute: typeof RunsIndexRoute
 }
 
@@ -234,6 +298,20 @@ declare module '@tanstack/react-router' {
       path: '/integrations'
       fullPath: '/integrations/'
       preLoaderRoute: typeof IntegrationsIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/organizations/': {
+      id: '/organizations/'
+      path: '/organizations'
+      fullPath: '/organizations/'
+      preLoaderRoute: typeof OrganizationsIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/organizations/$organizationId': {
+      id: '/organizations/$organizationId'
+      path: '/organizations/$organizationId'
+      fullPath: '/organizations/$organizationId'
+      preLoaderRoute: typeof OrganizationsOrganizationIdRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/runs/': {
@@ -285,6 +363,27 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof SettingsSchedulesRouteImport
       parentRoute: typeof SettingsRoute
     }
+    '/organizations/$organizationId/': {
+      id: '/organizations/$organizationId/'
+      path: '/'
+      fullPath: '/organizations/$organizationId/'
+      preLoaderRoute: typeof OrganizationsOrganizationIdIndexRouteImport
+      parentRoute: typeof OrganizationsOrganizationIdRoute
+    }
+    '/organizations/$organizationId/statistics': {
+      id: '/organizations/$organizationId/statistics'
+      path: '/statistics'
+      fullPath: '/organizations/$organizationId/statistics'
+      preLoaderRoute: typeof OrganizationsOrganizationIdStatisticsRouteImport
+      parentRoute: typeof OrganizationsOrganizationIdRoute
+    }
+    '/organizations/$organizationId/users': {
+      id: '/organizations/$organizationId/users'
+      path: '/users'
+      fullPath: '/organizations/$organizationId/users'
+      preLoaderRoute: typeof OrganizationsOrganizationIdUsersRouteImport
+      parentRoute: typeof OrganizationsOrganizationIdRoute
+    }
   }
 }
 
@@ -308,14 +407,38 @@ const SettingsRouteWithChildren = SettingsRoute._addFileChildren(
   SettingsRouteChildren,
 )
 
+interface OrganizationsOrganizationIdRouteChildren {
+  OrganizationsOrganizationIdStatisticsRoute: typeof OrganizationsOrganizationIdStatisticsRoute
+  OrganizationsOrganizationIdUsersRoute: typeof OrganizationsOrganizationIdUsersRoute
+  OrganizationsOrganizationIdIndexRoute: typeof OrganizationsOrganizationIdIndexRoute
+}
+
+const OrganizationsOrganizationIdRouteChildren: OrganizationsOrganizationIdRouteChildren =
+  {
+    OrganizationsOrganizationIdStatisticsRoute:
+      OrganizationsOrganizationIdStatisticsRoute,
+    OrganizationsOrganizationIdUsersRoute:
+      OrganizationsOrganizationIdUsersRoute,
+    OrganizationsOrganizationIdIndexRoute:
+      OrganizationsOrganizationIdIndexRoute,
+  }
+
+const OrganizationsOrganizationIdRouteWithChildren =
+  OrganizationsOrganizationIdRoute._addFileChildren(
+    OrganizationsOrganizationIdRouteChildren,
+  )
+
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   LoginRoute: LoginRoute,
   SettingsRoute: SettingsRouteWithChildren,
+  OrganizationsOrganizationIdRoute:
+    OrganizationsOrganizationIdRouteWithChildren,
   RunsRunIdRoute: RunsRunIdRoute,
   AuditIndexRoute: AuditIndexRoute,
   CallsIndexRoute: CallsIndexRoute,
   IntegrationsIndexRoute: IntegrationsIndexRoute,
+  OrganizationsIndexRoute: OrganizationsIndexRoute,
   RunsIndexRoute: RunsIndexRoute,
 }
 export const routeTree = rootRouteImport

@@ -41,6 +41,7 @@ const NAV = [
   { to: '/runs', label: 'Sync Logging' },
   { to: '/integrations', label: 'Integrations' },
   { to: '/calls', label: 'Connector Log' },
+  { to: '/organizations', label: 'Organizations' },
   { to: '/audit', label: 'Audit' },
   { to: '/settings', label: 'Settings' },
 ] as const;
