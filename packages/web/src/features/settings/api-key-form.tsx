@@ -13,8 +13,9 @@ import { TokenDialog } from './token-dialog';
 /** The scopes a key can have, keyed by the contract's `ApiKeyScope`, with what each allows. */
 export const SCOPE_HINTS: Record<ApiKeyScope, string> = {
   ingest: 'Report runs, actions, calls, log files and users (a connector’s key); cannot read them back.',
-  read: 'Read runs, calls, issues and exports (a dashboard or a script).',
-  admin: 'Everything an admin can do: members, keys, masking rules, schedules.',
+  read: 'Read runs, calls with their bodies, log files, issues and exports (a support engineer’s or a script’s key).',
+  admin:
+    'Manage members, keys, masking rules and schedules, and read the audit log; add read to see the data too.',
 };
 const SCOPES = Object.keys(SCOPE_HINTS) as ApiKeyScope[];
 
