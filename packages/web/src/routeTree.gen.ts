@@ -11,6 +11,8 @@
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as LoginRouteImport } from './routes/login'
+import { Route as SettingsRouteImport } from './routes/settings'
+import { Route as AuditIndexRouteImport } from './routes/audit.index'
 import { Route as CallsIndexRouteImport } from './routes/calls.index'
 import { Route as IntegrationsIndexRouteImport } from './routes/integrations.index'
 import { Route as IssuesIndexRouteImport } from './routes/issues.index'
@@ -18,6 +20,11 @@ import { Route as OrganizationsIndexRouteImport } from './routes/organizations.i
 import { Route as OrganizationsOrganizationIdRouteImport } from './routes/organizations.$organizationId'
 import { Route as RunsIndexRouteImport } from './routes/runs.index'
 import { Route as RunsRunIdRouteImport } from './routes/runs.$runId'
+import { Route as SettingsIndexRouteImport } from './routes/settings.index'
+import { Route as SettingsApiKeysRouteImport } from './routes/settings.api-keys'
+import { Route as SettingsMaskingRouteImport } from './routes/settings.masking'
+import { Route as SettingsMembersRouteImport } from './routes/settings.members'
+import { Route as SettingsSchedulesRouteImport } from './routes/settings.schedules'
 import { Route as UsersUserIdRouteImport } from './routes/users.$userId'
 import { Route as OrganizationsOrganizationIdIndexRouteImport } from './routes/organizations.$organizationId.index'
 import { Route as OrganizationsOrganizationIdStatisticsRouteImport } from './routes/organizations.$organizationId.statistics'
@@ -35,6 +42,16 @@ const IndexRoute = IndexRouteImport.update({
 const LoginRoute = LoginRouteImport.update({
   id: '/login',
   path: '/login',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const SettingsRoute = SettingsRouteImport.update({
+  id: '/settings',
+  path: '/settings',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const AuditIndexRoute = AuditIndexRouteImport.update({
+  id: '/audit/',
+  path: '/audit/',
   getParentRoute: () => rootRouteImport,
 } as any)
 const CallsIndexRoute = CallsIndexRouteImport.update({
@@ -72,6 +89,31 @@ const RunsRunIdRoute = RunsRunIdRouteImport.update({
   id: '/runs/$runId',
   path: '/runs/$runId',
   getParentRoute: () => rootRouteImport,
+} as any)
+const SettingsIndexRoute = SettingsIndexRouteImport.update({
+  id: '/',
+  path: '/',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsApiKeysRoute = SettingsApiKeysRouteImport.update({
+  id: '/api-keys',
+  path: '/api-keys',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsMaskingRoute = SettingsMaskingRouteImport.update({
+  id: '/masking',
+  path: '/masking',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsMembersRoute = SettingsMembersRouteImport.update({
+  id: '/members',
+  path: '/members',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsSchedulesRoute = SettingsSchedulesRouteImport.update({
+  id: '/schedules',
+  path: '/schedules',
+  getParentRoute: () => SettingsRoute,
 } as any)
 const UsersUserIdRoute = UsersUserIdRouteImport.update({
   id: '/users/$userId',
@@ -120,14 +162,21 @@ const UsersUserIdTimelineRoute = UsersUserIdTimelineRouteImport.update({
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
+  '/settings': typeof SettingsRouteWithChildren
   '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
+  '/settings/api-keys': typeof SettingsApiKeysRoute
+  '/settings/masking': typeof SettingsMaskingRoute
+  '/settings/members': typeof SettingsMembersRoute
+  '/settings/schedules': typeof SettingsSchedulesRoute
   '/users/$userId': typeof UsersUserIdRouteWithChildren
+  '/audit/': typeof AuditIndexRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
   '/issues/': typeof IssuesIndexRoute
   '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/settings/': typeof SettingsIndexRoute
   '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
   '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
   '/users/$userId/issues': typeof UsersUserIdIssuesRoute
@@ -140,11 +189,17 @@ export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
   '/runs/$runId': typeof RunsRunIdRoute
+  '/settings/api-keys': typeof SettingsApiKeysRoute
+  '/settings/masking': typeof SettingsMaskingRoute
+  '/settings/members': typeof SettingsMembersRoute
+  '/settings/schedules': typeof SettingsSchedulesRoute
+  '/audit': typeof AuditIndexRoute
   '/calls': typeof CallsIndexRoute
   '/integrations': typeof IntegrationsIndexRoute
   '/issues': typeof IssuesIndexRoute
   '/organizations': typeof OrganizationsIndexRoute
   '/runs': typeof RunsIndexRoute
+  '/settings': typeof SettingsIndexRoute
   '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
   '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
   '/users/$userId/issues': typeof UsersUserIdIssuesRoute
@@ -157,14 +212,21 @@ export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
+  '/settings': typeof SettingsRouteWithChildren
   '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
+  '/settings/api-keys': typeof SettingsApiKeysRoute
+  '/settings/masking': typeof SettingsMaskingRoute
+  '/settings/members': typeof SettingsMembersRoute
+  '/settings/schedules': typeof SettingsSchedulesRoute
   '/users/$userId': typeof UsersUserIdRouteWithChildren
+  '/audit/': typeof AuditIndexRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
   '/issues/': typeof IssuesIndexRoute
   '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/settings/': typeof SettingsIndexRoute
   '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
   '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
   '/users/$userId/issues': typeof UsersUserIdIssuesRoute
@@ -178,14 +240,21 @@ export interface FileRouteTypes {
   fullPaths:
     | '/'
     | '/login'
+    | '/settings'
     | '/organizations/$organizationId'
     | '/runs/$runId'
+    | '/settings/api-keys'
+    | '/settings/masking'
+    | '/settings/members'
+    | '/settings/schedules'
     | '/users/$userId'
+    | '/audit/'
     | '/calls/'
     | '/integrations/'
     | '/issues/'
     | '/organizations/'
     | '/runs/'
+    | '/settings/'
     | '/organizations/$organizationId/statistics'
     | '/organizations/$organizationId/users'
     | '/users/$userId/issues'
@@ -198,11 +267,17 @@ export interface FileRouteTypes {
     | '/'
     | '/login'
     | '/runs/$runId'
+    | '/settings/api-keys'
+    | '/settings/masking'
+    | '/settings/members'
+    | '/settings/schedules'
+    | '/audit'
     | '/calls'
     | '/integrations'
     | '/issues'
     | '/organizations'
     | '/runs'
+    | '/settings'
     | '/organizations/$organizationId/statistics'
     | '/organizations/$organizationId/users'
     | '/users/$userId/issues'
@@ -214,14 +289,21 @@ export interface FileRouteTypes {
     | '__root__'
     | '/'
     | '/login'
+    | '/settings'
     | '/organizations/$organizationId'
     | '/runs/$runId'
+    | '/settings/api-keys'
+    | '/settings/masking'
+    | '/settings/members'
+    | '/settings/schedules'
     | '/users/$userId'
+    | '/audit/'
     | '/calls/'
     | '/integrations/'
     | '/issues/'
     | '/organizations/'
     | '/runs/'
+    | '/settings/'
     | '/organizations/$organizationId/statistics'
     | '/organizations/$organizationId/users'
     | '/users/$userId/issues'
@@ -234,9 +316,11 @@ export interface FileRouteTypes {
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   LoginRoute: typeof LoginRoute
+  SettingsRoute: typeof SettingsRouteWithChildren
   OrganizationsOrganizationIdRoute: typeof OrganizationsOrganizationIdRouteWithChildren
   RunsRunIdRoute: typeof RunsRunIdRoute
   UsersUserIdRoute: typeof UsersUserIdRouteWithChildren
+  AuditIndexRoute: typeof AuditIndexRoute
   CallsIndexRoute: typeof CallsIndexRoute
   IntegrationsIndexRoute: typeof IntegrationsIndexRoute
   IssuesIndexRoute: typeof IssuesIndexRoute
@@ -258,6 +342,20 @@ declare module '@tanstack/react-router' {
       path: '/login'
       fullPath: '/login'
       preLoaderRoute: typeof LoginRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/settings': {
+      id: '/settings'
+      path: '/settings'
+      fullPath: '/settings'
+      preLoaderRoute: typeof SettingsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/audit/': {
+      id: '/audit/'
+      path: '/audit'
+      fullPath: '/audit/'
+      preLoaderRoute: typeof AuditIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/calls/': {
@@ -308,6 +406,41 @@ declare module '@tanstack/react-router' {
       fullPath: '/runs/$runId'
       preLoaderRoute: typeof RunsRunIdRouteImport
       parentRoute: typeof rootRouteImport
+    }
+    '/settings/': {
+      id: '/settings/'
+      path: '/'
+      fullPath: '/settings/'
+      preLoaderRoute: typeof SettingsIndexRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/api-keys': {
+      id: '/settings/api-keys'
+      path: '/api-keys'
+      fullPath: '/settings/api-keys'
+      preLoaderRoute: typeof SettingsApiKeysRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/masking': {
+      id: '/settings/masking'
+      path: '/masking'
+      fullPath: '/settings/masking'
+      preLoaderRoute: typeof SettingsMaskingRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/members': {
+      id: '/settings/members'
+      path: '/members'
+      fullPath: '/settings/members'
+      preLoaderRoute: typeof SettingsMembersRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/schedules': {
+      id: '/settings/schedules'
+      path: '/schedules'
+      fullPath: '/settings/schedules'
+      preLoaderRoute: typeof SettingsSchedulesRouteImport
+      parentRoute: typeof SettingsRoute
     }
     '/users/$userId': {
       id: '/users/$userId'
@@ -368,6 +501,26 @@ declare module '@tanstack/react-router' {
   }
 }
 
+interface SettingsRouteChildren {
+  SettingsApiKeysRoute: typeof SettingsApiKeysRoute
+  SettingsMaskingRoute: typeof SettingsMaskingRoute
+  SettingsMembersRoute: typeof SettingsMembersRoute
+  SettingsSchedulesRoute: typeof SettingsSchedulesRoute
+  SettingsIndexRoute: typeof SettingsIndexRoute
+}
+
+const SettingsRouteChildren: SettingsRouteChildren = {
+  SettingsApiKeysRoute: SettingsApiKeysRoute,
+  SettingsMaskingRoute: SettingsMaskingRoute,
+  SettingsMembersRoute: SettingsMembersRoute,
+  SettingsSchedulesRoute: SettingsSchedulesRoute,
+  SettingsIndexRoute: SettingsIndexRoute,
+}
+
+const SettingsRouteWithChildren = SettingsRoute._addFileChildren(
+  SettingsRouteChildren,
+)
+
 interface OrganizationsOrganizationIdRouteChildren {
   OrganizationsOrganizationIdStatisticsRoute: typeof OrganizationsOrganizationIdStatisticsRoute
   OrganizationsOrganizationIdUsersRoute: typeof OrganizationsOrganizationIdUsersRoute
@@ -410,10 +563,12 @@ const UsersUserIdRouteWithChildren = UsersUserIdRoute._addFileChildren(
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   LoginRoute: LoginRoute,
+  SettingsRoute: SettingsRouteWithChildren,
   OrganizationsOrganizationIdRoute:
     OrganizationsOrganizationIdRouteWithChildren,
   RunsRunIdRoute: RunsRunIdRoute,
   UsersUserIdRoute: UsersUserIdRouteWithChildren,
+  AuditIndexRoute: AuditIndexRoute,
   CallsIndexRoute: CallsIndexRoute,
   IntegrationsIndexRoute: IntegrationsIndexRoute,
   IssuesIndexRoute: IssuesIndexRoute,

@@ -25,7 +25,8 @@ export function CopyButton({
     <Button
       variant={compact ? 'ghost' : 'outline'}
       size={compact ? 'icon' : 'xs'}
-      aria-label={label}
+      // The visible "Copied" stays part of the name, and the name still starts with the label.
+      aria-label={copied ? `${label}: copied` : label}
       title={compact ? label : undefined}
       className={compact ? 'size-7 shrink-0 text-muted-foreground hover:text-foreground' : undefined}
       onClick={async (event) => {

@@ -44,6 +44,8 @@ const NAV = [
   { to: '/calls', label: 'Connector Log' },
   { to: '/organizations', label: 'Organizations' },
   { to: '/issues', label: 'Issues' },
+  { to: '/audit', label: 'Audit' },
+  { to: '/settings', label: 'Settings' },
 ] as const;
 
 function Header() {
