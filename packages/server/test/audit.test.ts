@@ -9,6 +9,7 @@ import { toJsonOrNull } from '../src/storage/row-values.js';
 import {
   addMembers,
   cookieOf,
+  dropAuditGuards as dropGuards,
   ENGINES,
   OPERATOR_TOKEN,
   readAllPages,
@@ -19,18 +20,6 @@ import {
 } from './harness.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-/** Disables the append-only guards for the rest of the test database's life: what a tamperer with database access does. */
-async function dropGuards(t: TestContext): Promise<void> {
-  if (t.kind === 'postgres') {
-    await sql`alter table audit_events disable trigger user`.execute(t.engine.db);
-    await sql`alter table audit_head disable trigger user`.execute(t.engine.db);
-  } else {
-    for (const name of ['audit_events_no_update', 'audit_events_no_delete', 'audit_head_no_delete']) {
-      await sql`drop trigger ${sql.raw(name)}`.execute(t.engine.db);
-    }
-  }
-}
 
 /** A few administrative acts, each of which leaves an audit event. */
 async function someActs(t: TestContext) {

@@ -14,6 +14,9 @@ import {
   type Organization,
   type Run,
   type SyncUser,
+  type SyncUserListItem,
+  type OrganizationListItem,
+  type TimelineEntry,
 } from '@synctrail/types';
 import { loadDemoIfEmpty, type DemoSummary } from '../src/demo/demo.js';
 import { DemoConnector } from '../src/demo/demo-connector.js';
@@ -220,6 +223,37 @@ for (const kind of ENGINES) {
         new Set(['EXCHANGE → SALESFORCE', 'SALESFORCE → EXCHANGE']),
       );
       expect(issues.some((i) => i.occurrences > 1)).toBe(true);
+    });
+
+    it('gives Northwind’s first sync user a timeline with every kind of entry', async () => {
+      const user = await first<SyncUserListItem>(`/api/v1/organizations/${org.northwind!.id}/users?limit=1`);
+      expect(user).toMatchObject({
+        syncEnabled: true,
+        openIssues: 1,
+        lastRun: { trigger: 'FULL_SYNC_MANUAL' },
+      });
+      const entries = await all<TimelineEntry>(`/api/v1/users/${user!.id}/timeline?limit=200`);
+      const runs = entries.filter((e) => e.kind === 'run');
+      expect(runs.length).toBeGreaterThanOrEqual(20);
+      expect(runs.some((e) => e.status === 'ERROR')).toBe(true);
+      expect(entries.some((e) => e.kind === 'action' && e.status === 'ERROR')).toBe(true);
+      const issues = entries.flatMap((e) => (e.kind === 'issue' ? [e] : []));
+      const resolved = issues.find((e) => e.event === 'resolved')!;
+      expect(resolved).toBeDefined();
+      expect(issues.some((e) => e.event === 'opened' && e.issue.id === resolved.issue.id)).toBe(true);
+      expect(issues.some((e) => e.event === 'opened' && e.issue.state === 'OPEN')).toBe(true);
+      const calls = entries.flatMap((e) => (e.kind === 'call' ? [e] : []));
+      expect(calls.some((e) => e.matchedBy === 'run' && e.status === 'ERROR')).toBe(true);
+      const byLogin = calls.filter((e) => e.matchedBy === 'login');
+      expect(byLogin.some((e) => e.call.login === user!.externalId)).toBe(true);
+      // Exchange's notifications spell the address their own way.
+      expect(
+        byLogin.some((e) => e.call.login !== user!.email && e.call.login?.toLowerCase() === user!.email),
+      ).toBe(true);
+      expect(byLogin.some((e) => e.status === 'ERROR')).toBe(true);
+      const northwind = (await t.api('GET', '/api/v1/organizations?q=northwind')).json()
+        .items[0] as OrganizationListItem;
+      expect(northwind.stats).toMatchObject({ integrations: 1, users: 50 });
     });
 
     it('attaches the nine kinds of log files to a failed session', async () => {

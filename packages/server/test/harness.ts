@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { Kysely, KyselyPlugin } from 'kysely';
+import { sql, type Kysely, type KyselyPlugin } from 'kysely';
 import { loadConfig, type Config } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import type { Engine, EngineKind } from '../src/storage/engine.js';
@@ -260,4 +260,19 @@ export async function countQueries(engine: Engine, fn: () => Promise<unknown>): 
     delete (engine as { db?: unknown }).db;
   }
   return count;
+}
+
+/**
+ * Disables the audit log's append-only guards for the rest of the test database's life: what a
+ * tamperer with database access does.
+ */
+export async function dropAuditGuards(t: Pick<TestContext, 'kind' | 'engine'>): Promise<void> {
+  if (t.kind === 'postgres') {
+    await sql`alter table audit_events disable trigger user`.execute(t.engine.db);
+    await sql`alter table audit_head disable trigger user`.execute(t.engine.db);
+  } else {
+    for (const name of ['audit_events_no_update', 'audit_events_no_delete', 'audit_head_no_delete']) {
+      await sql`drop trigger ${sql.raw(name)}`.execute(t.engine.db);
+    }
+  }
 }

@@ -150,3 +150,47 @@ for (const kind of ENGINES) {
     });
   });
 }
+
+for (const kind of ENGINES) {
+  describe(`GET /api/v1/integrations: the last 24 hours [${kind}]`, () => {
+    let t: TestContext;
+    const ids: Record<string, string> = {};
+
+    beforeAll(async () => {
+      t = await startTestApp(kind);
+      const org = (await t.api('POST', '/api/v1/organizations', { name: 'Recent Org' })).json().id;
+      for (const name of ['Busy sync', 'Quiet sync']) {
+        ids[name] = (
+          await t.api('POST', `/api/v1/organizations/${org}/integrations`, { name, type: 'exchange' })
+        ).json().id;
+      }
+      const run = async (integration: string, body: Record<string, unknown>) => {
+        const res = await t.api('POST', '/api/v1/runs', { integrationId: ids[integration], ...body });
+        expect(res.statusCode, res.body).toBe(201);
+      };
+      const failure = { source: { system: 'A' }, target: { system: 'B' }, action: 'NONE', status: 'ERROR' };
+      // Requested now: one finished fine, one still running, one that failed.
+      await run('Busy sync', { progress: 'FINISHED' });
+      await run('Busy sync', {});
+      await run('Busy sync', { progress: 'FINISHED', actions: [failure] });
+      // A day and an hour ago: outside the window, though it failed too.
+      const before = new Date(Date.now() - 25 * 3600_000).toISOString();
+      await run('Busy sync', { startedAt: before, progress: 'FINISHED', actions: [failure] });
+      await run('Quiet sync', { startedAt: before, progress: 'FINISHED' });
+    });
+    afterAll(() => t?.close());
+
+    it('counts the runs requested in the last 24 hours and how many of them are ERROR', async () => {
+      const page = (await t.api('GET', '/api/v1/integrations')).json<{ items: IntegrationOverview[] }>();
+      expect(page.items.map((i) => [i.name, i.last24h])).toEqual([
+        ['Busy sync', { runs: 3, errors: 1 }],
+        ['Quiet sync', { runs: 0, errors: 0 }],
+      ]);
+      const csv = await t.api(
+        'GET',
+        '/api/v1/integrations?format=csv&columns=name,last24h.runs,last24h.errors',
+      );
+      expect(csv.body).toBe('name,last24h.runs,last24h.errors\r\nBusy sync,3,1\r\nQuiet sync,0,0\r\n');
+    });
+  });
+}

@@ -243,6 +243,13 @@ const ROWS: Row[] = [
       body: () => ({ name: 'tenant header', kind: 'field', match: 'x-acme-*' }),
     },
   ),
+  R(
+    'try a masking rule',
+    'POST',
+    (i) => `/api/v1/organizations/${i.orgA}/masking-rules/test`,
+    { other: 404, viewer: 403, ingest: 403, operator: 200 },
+    { body: () => ({ kind: 'pattern', match: 'ACME-[0-9]+', sample: 'ACME-1' }) },
+  ),
   // A's rule addressed through B's path: B's own admin key finds nothing to delete.
   R(
     "remove A's masking rule through B",
@@ -273,6 +280,12 @@ const ROWS: Row[] = [
     { other: 200, viewer: 403, ingest: 403, operator: 200 },
     { list: true },
   ),
+  R('verify the audit log', 'GET', () => '/api/v1/audit/verify', {
+    other: 403,
+    viewer: 403,
+    ingest: 403,
+    operator: 200,
+  }),
   R(
     'list audit events of A by filter',
     'GET',

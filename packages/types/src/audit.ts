@@ -80,20 +80,35 @@ export const AuditListQuery = Type.Object(
 );
 export type AuditListQuery = Static<typeof AuditListQuery>;
 
-/** What `synctrail audit verify` (and `AuditService.verify`) finds. */
-export type AuditVerification =
-  | {
-      ok: true;
-      count: number;
-      /** The hash of the last event: note it somewhere else to detect a wholesale rewrite later. */
-      headHash: string;
-    }
-  | {
-      ok: false;
-      /** The first event (or missing position) that breaks the chain. */
-      seq: number;
-      problem: 'edited' | 'inserted' | 'deleted';
-      message: string;
-      /** The offending event as stored; `null` for a deleted position. */
-      event: AuditEvent | null;
-    };
+/**
+ * What `synctrail audit verify`, `GET /api/v1/audit/verify` (operators) and `AuditService.verify` find.
+ *
+ * @example
+ * { "ok": true, "count": 1289, "headHash": "9f86d081884c7d65…" }
+ * { "ok": false, "seq": 42, "problem": "edited", "message": "event 42 does not match its hash…", "event": { … } }
+ */
+export const AuditVerification = Type.Union(
+  [
+    Type.Object({
+      ok: Type.Literal(true),
+      count: Type.Integer({ description: 'Events verified.' }),
+      headHash: Type.String({
+        description:
+          'The hash of the last event: note it somewhere else to detect a wholesale rewrite later.',
+      }),
+    }),
+    Type.Object({
+      ok: Type.Literal(false),
+      seq: Type.Integer({ description: 'The first event (or missing position) that breaks the chain.' }),
+      problem: StringEnum(['edited', 'inserted', 'deleted'] as const),
+      message: Type.String(),
+      event: Nullable(
+        Type.Object(AuditEvent.properties, {
+          description: 'The offending event as stored; null for a deleted position.',
+        }),
+      ),
+    }),
+  ],
+  { $id: 'AuditVerification' },
+);
+export type AuditVerification = Static<typeof AuditVerification>;

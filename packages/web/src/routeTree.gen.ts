@@ -11,12 +11,24 @@
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as LoginRouteImport } from './routes/login'
+import { Route as SettingsRouteImport } from './routes/settings'
+import { Route as AuditIndexRouteImport } from './routes/audit.index'
 import { Route as CallsIndexRouteImport } from './routes/calls.index'
 import { Route as IntegrationsIndexRouteImport } from './routes/integrations.index'
 import { Route as IssuesIndexRouteImport } from './routes/issues.index'
+import { Route as OrganizationsIndexRouteImport } from './routes/organizations.index'
+import { Route as OrganizationsOrganizationIdRouteImport } from './routes/organizations.$organizationId'
 import { Route as RunsIndexRouteImport } from './routes/runs.index'
 import { Route as RunsRunIdRouteImport } from './routes/runs.$runId'
+import { Route as SettingsIndexRouteImport } from './routes/settings.index'
+import { Route as SettingsApiKeysRouteImport } from './routes/settings.api-keys'
+import { Route as SettingsMaskingRouteImport } from './routes/settings.masking'
+import { Route as SettingsMembersRouteImport } from './routes/settings.members'
+import { Route as SettingsSchedulesRouteImport } from './routes/settings.schedules'
 import { Route as UsersUserIdRouteImport } from './routes/users.$userId'
+import { Route as OrganizationsOrganizationIdIndexRouteImport } from './routes/organizations.$organizationId.index'
+import { Route as OrganizationsOrganizationIdStatisticsRouteImport } from './routes/organizations.$organizationId.statistics'
+import { Route as OrganizationsOrganizationIdUsersRouteImport } from './routes/organizations.$organizationId.users'
 import { Route as UsersUserIdIndexRouteImport } from './routes/users.$userId.index'
 import { Route as UsersUserIdIssuesRouteImport } from './routes/users.$userId.issues'
 import { Route as UsersUserIdStatisticsRouteImport } from './routes/users.$userId.statistics'
@@ -30,6 +42,16 @@ const IndexRoute = IndexRouteImport.update({
 const LoginRoute = LoginRouteImport.update({
   id: '/login',
   path: '/login',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const SettingsRoute = SettingsRouteImport.update({
+  id: '/settings',
+  path: '/settings',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const AuditIndexRoute = AuditIndexRouteImport.update({
+  id: '/audit/',
+  path: '/audit/',
   getParentRoute: () => rootRouteImport,
 } as any)
 const CallsIndexRoute = CallsIndexRouteImport.update({
@@ -47,6 +69,17 @@ const IssuesIndexRoute = IssuesIndexRouteImport.update({
   path: '/issues/',
   getParentRoute: () => rootRouteImport,
 } as any)
+const OrganizationsIndexRoute = OrganizationsIndexRouteImport.update({
+  id: '/organizations/',
+  path: '/organizations/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const OrganizationsOrganizationIdRoute =
+  OrganizationsOrganizationIdRouteImport.update({
+    id: '/organizations/$organizationId',
+    path: '/organizations/$organizationId',
+    getParentRoute: () => rootRouteImport,
+  } as any)
 const RunsIndexRoute = RunsIndexRouteImport.update({
   id: '/runs/',
   path: '/runs/',
@@ -57,11 +90,54 @@ const RunsRunIdRoute = RunsRunIdRouteImport.update({
   path: '/runs/$runId',
   getParentRoute: () => rootRouteImport,
 } as any)
+const SettingsIndexRoute = SettingsIndexRouteImport.update({
+  id: '/',
+  path: '/',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsApiKeysRoute = SettingsApiKeysRouteImport.update({
+  id: '/api-keys',
+  path: '/api-keys',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsMaskingRoute = SettingsMaskingRouteImport.update({
+  id: '/masking',
+  path: '/masking',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsMembersRoute = SettingsMembersRouteImport.update({
+  id: '/members',
+  path: '/members',
+  getParentRoute: () => SettingsRoute,
+} as any)
+const SettingsSchedulesRoute = SettingsSchedulesRouteImport.update({
+  id: '/schedules',
+  path: '/schedules',
+  getParentRoute: () => SettingsRoute,
+} as any)
 const UsersUserIdRoute = UsersUserIdRouteImport.update({
   id: '/users/$userId',
   path: '/users/$userId',
   getParentRoute: () => rootRouteImport,
 } as any)
+const OrganizationsOrganizationIdIndexRoute =
+  OrganizationsOrganizationIdIndexRouteImport.update({
+    id: '/',
+    path: '/',
+    getParentRoute: () => OrganizationsOrganizationIdRoute,
+  } as any)
+const OrganizationsOrganizationIdStatisticsRoute =
+  OrganizationsOrganizationIdStatisticsRouteImport.update({
+    id: '/statistics',
+    path: '/statistics',
+    getParentRoute: () => OrganizationsOrganizationIdRoute,
+  } as any)
+const OrganizationsOrganizationIdUsersRoute =
+  OrganizationsOrganizationIdUsersRouteImport.update({
+    id: '/users',
+    path: '/users',
+    getParentRoute: () => OrganizationsOrganizationIdRoute,
+  } as any)
 const UsersUserIdIndexRoute = UsersUserIdIndexRouteImport.update({
   id: '/',
   path: '/',
@@ -86,43 +162,77 @@ const UsersUserIdTimelineRoute = UsersUserIdTimelineRouteImport.update({
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
+  '/settings': typeof SettingsRouteWithChildren
+  '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
+  '/settings/api-keys': typeof SettingsApiKeysRoute
+  '/settings/masking': typeof SettingsMaskingRoute
+  '/settings/members': typeof SettingsMembersRoute
+  '/settings/schedules': typeof SettingsSchedulesRoute
   '/users/$userId': typeof UsersUserIdRouteWithChildren
+  '/audit/': typeof AuditIndexRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
   '/issues/': typeof IssuesIndexRoute
+  '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/settings/': typeof SettingsIndexRoute
+  '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
+  '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
   '/users/$userId/issues': typeof UsersUserIdIssuesRoute
   '/users/$userId/statistics': typeof UsersUserIdStatisticsRoute
   '/users/$userId/timeline': typeof UsersUserIdTimelineRoute
+  '/organizations/$organizationId/': typeof OrganizationsOrganizationIdIndexRoute
   '/users/$userId/': typeof UsersUserIdIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
   '/runs/$runId': typeof RunsRunIdRoute
+  '/settings/api-keys': typeof SettingsApiKeysRoute
+  '/settings/masking': typeof SettingsMaskingRoute
+  '/settings/members': typeof SettingsMembersRoute
+  '/settings/schedules': typeof SettingsSchedulesRoute
+  '/audit': typeof AuditIndexRoute
   '/calls': typeof CallsIndexRoute
   '/integrations': typeof IntegrationsIndexRoute
   '/issues': typeof IssuesIndexRoute
+  '/organizations': typeof OrganizationsIndexRoute
   '/runs': typeof RunsIndexRoute
+  '/settings': typeof SettingsIndexRoute
+  '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
+  '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
   '/users/$userId/issues': typeof UsersUserIdIssuesRoute
   '/users/$userId/statistics': typeof UsersUserIdStatisticsRoute
   '/users/$userId/timeline': typeof UsersUserIdTimelineRoute
+  '/organizations/$organizationId': typeof OrganizationsOrganizationIdIndexRoute
   '/users/$userId': typeof UsersUserIdIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/login': typeof LoginRoute
+  '/settings': typeof SettingsRouteWithChildren
+  '/organizations/$organizationId': typeof OrganizationsOrganizationIdRouteWithChildren
   '/runs/$runId': typeof RunsRunIdRoute
+  '/settings/api-keys': typeof SettingsApiKeysRoute
+  '/settings/masking': typeof SettingsMaskingRoute
+  '/settings/members': typeof SettingsMembersRoute
+  '/settings/schedules': typeof SettingsSchedulesRoute
   '/users/$userId': typeof UsersUserIdRouteWithChildren
+  '/audit/': typeof AuditIndexRoute
   '/calls/': typeof CallsIndexRoute
   '/integrations/': typeof IntegrationsIndexRoute
   '/issues/': typeof IssuesIndexRoute
+  '/organizations/': typeof OrganizationsIndexRoute
   '/runs/': typeof RunsIndexRoute
+  '/settings/': typeof SettingsIndexRoute
+  '/organizations/$organizationId/statistics': typeof OrganizationsOrganizationIdStatisticsRoute
+  '/organizations/$organizationId/users': typeof OrganizationsOrganizationIdUsersRoute
   '/users/$userId/issues': typeof UsersUserIdIssuesRoute
   '/users/$userId/statistics': typeof UsersUserIdStatisticsRoute
   '/users/$userId/timeline': typeof UsersUserIdTimelineRoute
+  '/organizations/$organizationId/': typeof OrganizationsOrganizationIdIndexRoute
   '/users/$userId/': typeof UsersUserIdIndexRoute
 }
 export interface FileRouteTypes {
@@ -130,53 +240,91 @@ export interface FileRouteTypes {
   fullPaths:
     | '/'
     | '/login'
+    | '/settings'
+    | '/organizations/$organizationId'
     | '/runs/$runId'
+    | '/settings/api-keys'
+    | '/settings/masking'
+    | '/settings/members'
+    | '/settings/schedules'
     | '/users/$userId'
+    | '/audit/'
     | '/calls/'
     | '/integrations/'
     | '/issues/'
+    | '/organizations/'
     | '/runs/'
+    | '/settings/'
+    | '/organizations/$organizationId/statistics'
+    | '/organizations/$organizationId/users'
     | '/users/$userId/issues'
     | '/users/$userId/statistics'
     | '/users/$userId/timeline'
+    | '/organizations/$organizationId/'
     | '/users/$userId/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
     | '/login'
     | '/runs/$runId'
+    | '/settings/api-keys'
+    | '/settings/masking'
+    | '/settings/members'
+    | '/settings/schedules'
+    | '/audit'
     | '/calls'
     | '/integrations'
     | '/issues'
+    | '/organizations'
     | '/runs'
+    | '/settings'
+    | '/organizations/$organizationId/statistics'
+    | '/organizations/$organizationId/users'
     | '/users/$userId/issues'
     | '/users/$userId/statistics'
     | '/users/$userId/timeline'
+    | '/organizations/$organizationId'
     | '/users/$userId'
   id:
     | '__root__'
     | '/'
     | '/login'
+    | '/settings'
+    | '/organizations/$organizationId'
     | '/runs/$runId'
+    | '/settings/api-keys'
+    | '/settings/masking'
+    | '/settings/members'
+    | '/settings/schedules'
     | '/users/$userId'
+    | '/audit/'
     | '/calls/'
     | '/integrations/'
     | '/issues/'
+    | '/organizations/'
     | '/runs/'
+    | '/settings/'
+    | '/organizations/$organizationId/statistics'
+    | '/organizations/$organizationId/users'
     | '/users/$userId/issues'
     | '/users/$userId/statistics'
     | '/users/$userId/timeline'
+    | '/organizations/$organizationId/'
     | '/users/$userId/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   LoginRoute: typeof LoginRoute
+  SettingsRoute: typeof SettingsRouteWithChildren
+  OrganizationsOrganizationIdRoute: typeof OrganizationsOrganizationIdRouteWithChildren
   RunsRunIdRoute: typeof RunsRunIdRoute
   UsersUserIdRoute: typeof UsersUserIdRouteWithChildren
+  AuditIndexRoute: typeof AuditIndexRoute
   CallsIndexRoute: typeof CallsIndexRoute
   IntegrationsIndexRoute: typeof IntegrationsIndexRoute
   IssuesIndexRoute: typeof IssuesIndexRoute
+  OrganizationsIndexRoute: typeof OrganizationsIndexRoute
   RunsIndexRoute: typeof RunsIndexRoute
 }
 
@@ -194,6 +342,20 @@ declare module '@tanstack/react-router' {
       path: '/login'
       fullPath: '/login'
       preLoaderRoute: typeof LoginRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/settings': {
+      id: '/settings'
+      path: '/settings'
+      fullPath: '/settings'
+      preLoaderRoute: typeof SettingsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/audit/': {
+      id: '/audit/'
+      path: '/audit'
+      fullPath: '/audit/'
+      preLoaderRoute: typeof AuditIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/calls/': {
@@ -217,6 +379,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof IssuesIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/organizations/': {
+      id: '/organizations/'
+      path: '/organizations'
+      fullPath: '/organizations/'
+      preLoaderRoute: typeof OrganizationsIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/organizations/$organizationId': {
+      id: '/organizations/$organizationId'
+      path: '/organizations/$organizationId'
+      fullPath: '/organizations/$organizationId'
+      preLoaderRoute: typeof OrganizationsOrganizationIdRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/runs/': {
       id: '/runs/'
       path: '/runs'
@@ -231,12 +407,68 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof RunsRunIdRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/settings/': {
+      id: '/settings/'
+      path: '/'
+      fullPath: '/settings/'
+      preLoaderRoute: typeof SettingsIndexRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/api-keys': {
+      id: '/settings/api-keys'
+      path: '/api-keys'
+      fullPath: '/settings/api-keys'
+      preLoaderRoute: typeof SettingsApiKeysRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/masking': {
+      id: '/settings/masking'
+      path: '/masking'
+      fullPath: '/settings/masking'
+      preLoaderRoute: typeof SettingsMaskingRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/members': {
+      id: '/settings/members'
+      path: '/members'
+      fullPath: '/settings/members'
+      preLoaderRoute: typeof SettingsMembersRouteImport
+      parentRoute: typeof SettingsRoute
+    }
+    '/settings/schedules': {
+      id: '/settings/schedules'
+      path: '/schedules'
+      fullPath: '/settings/schedules'
+      preLoaderRoute: typeof SettingsSchedulesRouteImport
+      parentRoute: typeof SettingsRoute
+    }
     '/users/$userId': {
       id: '/users/$userId'
       path: '/users/$userId'
       fullPath: '/users/$userId'
       preLoaderRoute: typeof UsersUserIdRouteImport
       parentRoute: typeof rootRouteImport
+    }
+    '/organizations/$organizationId/': {
+      id: '/organizations/$organizationId/'
+      path: '/'
+      fullPath: '/organizations/$organizationId/'
+      preLoaderRoute: typeof OrganizationsOrganizationIdIndexRouteImport
+      parentRoute: typeof OrganizationsOrganizationIdRoute
+    }
+    '/organizations/$organizationId/statistics': {
+      id: '/organizations/$organizationId/statistics'
+      path: '/statistics'
+      fullPath: '/organizations/$organizationId/statistics'
+      preLoaderRoute: typeof OrganizationsOrganizationIdStatisticsRouteImport
+      parentRoute: typeof OrganizationsOrganizationIdRoute
+    }
+    '/organizations/$organizationId/users': {
+      id: '/organizations/$organizationId/users'
+      path: '/users'
+      fullPath: '/organizations/$organizationId/users'
+      preLoaderRoute: typeof OrganizationsOrganizationIdUsersRouteImport
+      parentRoute: typeof OrganizationsOrganizationIdRoute
     }
     '/users/$userId/': {
       id: '/users/$userId/'
@@ -269,6 +501,47 @@ declare module '@tanstack/react-router' {
   }
 }
 
+interface SettingsRouteChildren {
+  SettingsApiKeysRoute: typeof SettingsApiKeysRoute
+  SettingsMaskingRoute: typeof SettingsMaskingRoute
+  SettingsMembersRoute: typeof SettingsMembersRoute
+  SettingsSchedulesRoute: typeof SettingsSchedulesRoute
+  SettingsIndexRoute: typeof SettingsIndexRoute
+}
+
+const SettingsRouteChildren: SettingsRouteChildren = {
+  SettingsApiKeysRoute: SettingsApiKeysRoute,
+  SettingsMaskingRoute: SettingsMaskingRoute,
+  SettingsMembersRoute: SettingsMembersRoute,
+  SettingsSchedulesRoute: SettingsSchedulesRoute,
+  SettingsIndexRoute: SettingsIndexRoute,
+}
+
+const SettingsRouteWithChildren = SettingsRoute._addFileChildren(
+  SettingsRouteChildren,
+)
+
+interface OrganizationsOrganizationIdRouteChildren {
+  OrganizationsOrganizationIdStatisticsRoute: typeof OrganizationsOrganizationIdStatisticsRoute
+  OrganizationsOrganizationIdUsersRoute: typeof OrganizationsOrganizationIdUsersRoute
+  OrganizationsOrganizationIdIndexRoute: typeof OrganizationsOrganizationIdIndexRoute
+}
+
+const OrganizationsOrganizationIdRouteChildren: OrganizationsOrganizationIdRouteChildren =
+  {
+    OrganizationsOrganizationIdStatisticsRoute:
+      OrganizationsOrganizationIdStatisticsRoute,
+    OrganizationsOrganizationIdUsersRoute:
+      OrganizationsOrganizationIdUsersRoute,
+    OrganizationsOrganizationIdIndexRoute:
+      OrganizationsOrganizationIdIndexRoute,
+  }
+
+const OrganizationsOrganizationIdRouteWithChildren =
+  OrganizationsOrganizationIdRoute._addFileChildren(
+    OrganizationsOrganizationIdRouteChildren,
+  )
+
 interface UsersUserIdRouteChildren {
   UsersUserIdIssuesRoute: typeof UsersUserIdIssuesRoute
   UsersUserIdStatisticsRoute: typeof UsersUserIdStatisticsRoute
@@ -290,11 +563,16 @@ const UsersUserIdRouteWithChildren = UsersUserIdRoute._addFileChildren(
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   LoginRoute: LoginRoute,
+  SettingsRoute: SettingsRouteWithChildren,
+  OrganizationsOrganizationIdRoute:
+    OrganizationsOrganizationIdRouteWithChildren,
   RunsRunIdRoute: RunsRunIdRoute,
   UsersUserIdRoute: UsersUserIdRouteWithChildren,
+  AuditIndexRoute: AuditIndexRoute,
   CallsIndexRoute: CallsIndexRoute,
   IntegrationsIndexRoute: IntegrationsIndexRoute,
   IssuesIndexRoute: IssuesIndexRoute,
+  OrganizationsIndexRoute: OrganizationsIndexRoute,
   RunsIndexRoute: RunsIndexRoute,
 }
 export const routeTree = rootRouteImport

@@ -5,6 +5,26 @@ import type { ActionsTable } from '../storage/database.js';
 import { fromJson, toIso } from '../storage/row-values.js';
 import { containsText } from '../storage/query-helpers.js';
 import { decodeCursor, toPage } from '../shared/cursor.js';
+import { cellSelections, column, type CellSource } from '../exports/csv-cells.js';
+
+/** The CSV cell of each exported column of an action, for the engine's own CSV writer. */
+const ACTION_CELLS: Readonly<Record<string, CellSource>> = {
+  runId: column('run_id', 'id'),
+  seq: column('seq', 'number'),
+  at: column('at', 'time'),
+  'source.system': column('source_system', 'text'),
+  'source.id': column('source_id', 'text'),
+  'source.name': column('source_name', 'text'),
+  'target.system': column('target_system', 'text'),
+  'target.id': column('target_id', 'text'),
+  'target.name': column('target_name', 'text'),
+  objectType: column('object_type', 'text'),
+  action: column('action', 'text'),
+  status: column('status', 'text'),
+  message: column('message', 'text'),
+  details: column('details', 'json'),
+  errorCode: column('error_code', 'number'),
+};
 
 /** An action ready to store: the wire fields, flattened, with its position in the run. */
 export interface ActionRecord {
@@ -112,6 +132,16 @@ export class ActionRepository {
     for await (const rows of this.engine.stream(this.filtered(runId, filters, sort), batchSize)) {
       yield rows.map(toAction);
     }
+  }
+
+  /**
+   * The same actions as CSV records written by the engine (`columns`: export column names), or
+   * undefined where it cannot (SQLite, or a column it has no cell for).
+   */
+  copyCsv(runId: string, filters: ActionListFilters, sort: SortOrder, columns: readonly string[]) {
+    const cells = cellSelections(ACTION_CELLS, columns);
+    if (!this.engine.copyCsv || !cells) return undefined;
+    return this.engine.copyCsv(this.filtered(runId, filters, sort).clearSelect().select(cells));
   }
 
   private filtered(runId: string, filters: ActionListFilters, sort: SortOrder) {

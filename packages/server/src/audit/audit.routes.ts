@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AuditEvent, AuditListQuery, Page } from '@synctrail/types';
+import { AuditEvent, AuditListQuery, AuditVerification, Page } from '@synctrail/types';
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
 import { READ_ERRORS } from '../http/route-schemas.js';
@@ -8,6 +8,22 @@ import { listOrExport } from '../exports/export-request.js';
 /** The audit log (read-only: events are appended by the services, never through the API). */
 export function auditRoutes(app: App, s: Services) {
   app.addSchema(AuditEvent);
+  app.addSchema(AuditVerification);
+  app.get(
+    '/api/v1/audit/verify',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Verify the audit log’s hash chain',
+        description:
+          'Walks every event in order, as `synctrail audit verify` does: `{ ok: true, count, headHash }`, or the ' +
+          'first event that was edited, inserted or deleted (`{ ok: false, seq, problem, message, event }`). ' +
+          'Operators only (403 for anyone else). Reads the whole log: seconds on a large one.',
+        response: { 200: Type.Ref(AuditVerification), ...READ_ERRORS },
+      },
+    },
+    (req) => s.audit.verifyFor(req.access),
+  );
   app.get(
     '/api/v1/audit',
     {

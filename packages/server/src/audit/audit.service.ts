@@ -10,6 +10,7 @@ import {
 import type { Access } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
 import { isUuid, parseIdList, parseList, parseRange } from '../shared/filters.js';
+import { AppError } from '../http/errors.js';
 import { auditHash, storableDetails, storableText } from './audit-hash.js';
 import { ChainVerifier } from './audit-chain.js';
 import { AuditRepository, type AuditListFilters } from './audit.repository.js';
@@ -92,6 +93,17 @@ export class AuditService {
       cursor: query.cursor,
       sort: query.sort ?? 'desc',
     });
+  }
+
+  /** `verify()` for the API: the chain spans every organization, so only an operator may walk it. */
+  async verifyFor(access: Access): Promise<AuditVerification> {
+    if (!access.isOperator) {
+      throw new AppError(
+        'forbidden',
+        'Only an operator can verify the audit log: its chain spans every organization. Ask an operator, or run `synctrail audit verify` on the server.',
+      );
+    }
+    return this.verify();
   }
 
   /**

@@ -8,6 +8,29 @@ import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 import { containsPattern } from '../shared/filters.js';
 import type { StoredMessage } from './call-payload.js';
 import type { StatusRange } from './call-filters.js';
+import { cellSelections, column, jsonField, jsonText, type CellSource } from '../exports/csv-cells.js';
+
+/** The CSV cell of each exported column of a call, for the engine's own CSV writer. */
+const CALL_CELLS: Readonly<Record<string, CellSource>> = {
+  id: column('id', 'id'),
+  organizationId: column('organization_id', 'id'),
+  runId: column('run_id', 'id'),
+  at: column('at', 'time'),
+  direction: column('direction', 'text'),
+  appFrom: column('app_from', 'text'),
+  appTo: column('app_to', 'text'),
+  action: column('action', 'text'),
+  requestType: column('request_type', 'text'),
+  login: column('login', 'text'),
+  method: column('method', 'text'),
+  url: column('url', 'text'),
+  statusCode: column('status_code', 'number'),
+  durationMs: column('duration_ms', 'number'),
+  'request.headers': jsonField('request', 'headers'),
+  'request.body': jsonText('request', 'body'),
+  'response.headers': jsonField('response', 'headers'),
+  'response.body': jsonText('response', 'body'),
+};
 
 /** A call ready to store: masked, defaulted, its payloads JSON-encoded. */
 export interface CallRecord {
@@ -186,6 +209,18 @@ export class CallRepository {
     for await (const rows of this.engine.stream(qb, batchSize)) {
       yield rows.map((row) => toCall(row as Selectable<CallsTable>));
     }
+  }
+
+  /**
+   * The same calls with payloads as CSV records written by the engine (`columns`: export column
+   * names), or undefined where it cannot (SQLite, or a column it has no cell for).
+   */
+  copyCsv(filters: CallListFilters, sort: SortOrder, columns: readonly string[]) {
+    const cells = cellSelections(CALL_CELLS, columns);
+    if (!this.engine.copyCsv || !cells) return undefined;
+    return this.engine.copyCsv(
+      this.filtered(filters, { limit: 0, sort }, COLUMNS, false).clearSelect().select(cells),
+    );
   }
 
   /** The same without payloads (the connector log as a PDF). */

@@ -56,6 +56,7 @@ export function callRoutes(app: App, s: Services, batchMaxBytes: number) {
               list: 'calls',
               schema: Call,
               stream: (batchSize) => s.calls.streamWithPayloads(req.access, req.query, batchSize),
+              copy: async (columns) => s.calls.copyCsv(req.access, req.query, columns),
             })) as never)
           : listOrExport(s, req, reply, {
               list: 'calls',

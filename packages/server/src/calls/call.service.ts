@@ -118,6 +118,18 @@ export class CallService {
     })();
   }
 
+  /**
+   * The same as CSV the engine writes itself, where it can (see `Engine.copyCsv`) and the caller may
+   * see the bodies of every organization in the export (a viewer's export masks them on the way out).
+   */
+  copyCsv(access: Access, query: CallListQuery, columns: readonly string[]) {
+    const filters = this.filtersOf(access, query);
+    const scope = filters.organizations;
+    const bodies =
+      scope === 'all' ? access.organizations === 'all' : scope.every((id) => access.has('payloads', id));
+    return bodies ? this.repository.copyCsv(filters, query.sort ?? 'desc', columns) : undefined;
+  }
+
   /** Every call the list would show, without payloads, in batches (the connector log as a PDF). */
   async streamSummaries(
     access: Access,

@@ -14,6 +14,7 @@ import {
   type MailboxObject,
 } from './demo-mailbox.js';
 import { sessionFailures, type Failure, type FailureKind } from './demo-session-failures.js';
+import { loadTimelineCalls, type DemoSessionRun } from './demo-timeline.js';
 
 /** An Exchange ↔ CRM deployment: an organization whose mailboxes sync with its CRM (first and third seeds). */
 export interface ExchangeSpec {
@@ -38,6 +39,11 @@ export interface ExchangeSpec {
   liveCancel: boolean;
   /** After the history the organization's sync is switched off and its integration deactivated. */
   disableAtEnd: boolean;
+  /**
+   * The first user's timeline shows every kind of entry: two of the planned issues are theirs (one
+   * resolved, one left open), and their sessions have API calls, matched by run and by login.
+   */
+  timelineUser: boolean;
   newUserId(rnd: Random): string;
 }
 
@@ -197,7 +203,9 @@ export async function loadExchange(
     const code = (i % 4) as 0 | 1 | 2 | 3;
     const resolved = i % 3 !== 2;
     const template = rnd.pick(ISSUE_TEMPLATES[code]);
-    const user = rnd.pick(active);
+    const picked = rnd.pick(active);
+    // Issue 0 is resolved, issue 2 stays open (see `resolved`).
+    const user = spec.timelineUser && (i === 0 || i === 2) ? (active[0] ?? picked) : picked;
     const object = newMailboxObject(template.type, crm, rnd);
     const repeats = rnd.int(1, 4);
     const start = resolved
@@ -250,6 +258,8 @@ export async function loadExchange(
   }
 
   sessions.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  const timelineOf = spec.timelineUser ? active[0] : undefined;
+  const timeline: DemoSessionRun[] = [];
   for (const s of sessions) {
     const actions = sessionActions(s, crm, rnd);
     if (s.failure) {
@@ -259,6 +269,7 @@ export async function loadExchange(
     }
     const body = runBody(integration, s, actions, s.failure ? failureKinds[s.failure] : undefined, crm, rnd);
     const run = await tenant.run(body);
+    if (s.user === timelineOf) timeline.push({ run, trigger: s.trigger, startedAt: s.startedAt });
     if (s.logs || run.status === 'ERROR') {
       const files = logPack({
         crm,
@@ -275,6 +286,10 @@ export async function loadExchange(
     }
   }
 
+  if (timelineOf) {
+    const own = Random.forPart(`${spec.part}-timeline`);
+    tally.calls += await loadTimelineCalls(tenant, timelineOf, timeline, own);
+  }
   for (const user of users.filter((u) => u.lastDay !== spec.lastDay)) {
     await tenant.client.patch(`/api/v1/users/${user.id}`, { syncEnabled: false });
   }

@@ -103,6 +103,7 @@ export const NORTHWIND: ExchangeSpec = {
   latestPacks: 8,
   liveCancel: true,
   disableAtEnd: false,
+  timelineUser: true,
   newUserId: (rnd) => `005${rnd.alnum(2)}00000${rnd.alnum(8)}`,
 };
 
@@ -143,6 +144,7 @@ export const INITECH: ExchangeSpec = {
   latestPacks: 2,
   liveCancel: false,
   disableAtEnd: true,
+  timelineUser: false,
   newUserId: (rnd) => `E${rnd.int(1_000_000, 9_999_999)}`,
 };
 

@@ -22,17 +22,20 @@ export async function* allPages<T>(first: Page<T>, next: (cursor: string) => Pro
   }
 }
 
+/** What cuts an export short past `SYNCTRAIL_EXPORT_MAX_ROWS`. */
+export function tooManyRows(maxRows: number): AppError {
+  return new AppError(
+    'invalid_filter',
+    `This export has more than ${maxRows} rows (SYNCTRAIL_EXPORT_MAX_ROWS); narrow its filters.`,
+  );
+}
+
 /** Fails the export (a response cut short, without trailers) past `maxRows` rows, when set. */
 export async function* capped<T>(batches: AsyncIterable<T[]>, maxRows: number | undefined) {
   let rows = 0;
   for await (const batch of batches) {
     rows += batch.length;
-    if (maxRows !== undefined && rows > maxRows) {
-      throw new AppError(
-        'invalid_filter',
-        `This export has more than ${maxRows} rows (SYNCTRAIL_EXPORT_MAX_ROWS); narrow its filters.`,
-      );
-    }
+    if (maxRows !== undefined && rows > maxRows) throw tooManyRows(maxRows);
     yield batch;
   }
 }

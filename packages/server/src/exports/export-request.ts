@@ -5,8 +5,8 @@ import type { Services } from '../http/services.js';
 import { AppError } from '../http/errors.js';
 import { recordAudit } from '../audit/audit-request.js';
 import { columnsOf, pickColumns } from './export-columns.js';
-import { csvChunks, type ExportTally } from './csv-export.js';
-import { EXPORT_PAGE_SIZE, allPages, capped } from './export-pages.js';
+import { csvChunks, csvFromEngine, type ExportTally } from './csv-export.js';
+import { EXPORT_PAGE_SIZE, allPages, capped, tooManyRows } from './export-pages.js';
 
 /** The query parameters of an export that are not the list's filters. */
 const NOT_FILTERS = new Set(['format', 'columns', 'bom', 'limit', 'cursor']);
@@ -55,6 +55,11 @@ export interface ListExport<T> {
    * read page after page (keyset), which holds no connection between pages.
    */
   stream?: (batchSize: number) => Promise<AsyncIterable<T[]>>;
+  /**
+   * The same rows as CSV records the database writes itself (PostgreSQL's COPY: several times the
+   * rows/s of formatting them here), for the columns asked; undefined where it cannot.
+   */
+  copy?: (columns: readonly string[]) => Promise<AsyncIterable<Buffer> | undefined>;
   /** The organization the audit event belongs to, when the list is one organization's. */
   organizationId?: string | null;
   /** What was exported, for the audit event (`run:<id>`, `user:<id>`…). */
@@ -111,8 +116,9 @@ export function attachment(reply: FastifyReply, fileName: string, contentType: s
 }
 
 /** A CSV export reads its rows page after page, or through one cursor when it has a `stream`. */
-export type CsvExport<T> = Omit<ListExport<T>, 'page' | 'stream'> &
-  (
+export type CsvExport<T> = Omit<ListExport<T>, 'page' | 'stream' | 'copy'> & {
+  copy?: ListExport<T>['copy'];
+} & (
     | { page: ListExport<T>['page']; stream?: ListExport<T>['stream'] }
     | { stream: NonNullable<ListExport<T>['stream']>; page?: undefined }
   );
@@ -132,8 +138,14 @@ export async function sendCsvExport<T>(
   refusePaging(req);
   const query = req.query as ExportQueryLike;
   const columns = pickColumns(columnsOf(spec.schema), query.columns);
-  // One cursor where the list has one; otherwise page after page.
-  const source = spec.stream ? await spec.stream(EXPORT_PAGE_SIZE) : await pagesOf(spec.page);
+  // The database's own CSV where it has it; else one cursor where the list has one; else page after page.
+  const copied = spec.copy ? await spec.copy(columns) : undefined;
+  const source =
+    copied !== undefined
+      ? undefined
+      : spec.stream
+        ? await spec.stream(EXPORT_PAGE_SIZE)
+        : await pagesOf(spec.page);
   const filters = exportFilters(req);
   const at = new Date();
   let result: ExportTally | undefined;
@@ -157,10 +169,12 @@ export async function sendCsvExport<T>(
     attachment(reply, exportFileName(spec.list, filters, at, 'csv'), 'text/csv; charset=utf-8');
     return reply.send();
   }
-  const batches = capped(source, s.config.exportMaxRows);
-  const body = Readable.from(csvChunks(batches, { columns, bom: query.bom === true, onEnd }), {
-    objectMode: false,
-  });
+  const options = { columns, bom: query.bom === true, onEnd };
+  const maxRows = s.config.exportMaxRows;
+  const chunks = copied
+    ? csvFromEngine(copied, { ...options, maxRows, tooMany: () => tooManyRows(maxRows ?? 0) })
+    : csvChunks(capped(source!, maxRows), options);
+  const body = Readable.from(chunks, { objectMode: false });
   attachment(reply, exportFileName(spec.list, filters, at, 'csv'), 'text/csv; charset=utf-8');
   reply.trailer('x-row-count', async () => String(result?.rows ?? ''));
   reply.trailer('x-content-sha256', async () => result?.sha256 ?? '');

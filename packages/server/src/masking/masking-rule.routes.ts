@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { MaskingRule, MaskingRuleCreate } from '@synctrail/types';
+import { MaskingRule, MaskingRuleCreate, MaskingRuleTest, MaskingRuleTestResult } from '@synctrail/types';
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
 import { recordAudit } from '../audit/audit-request.js';
@@ -56,6 +56,25 @@ export function maskingRuleRoutes(app: App, s: Services) {
       );
       return reply.status(201).send(rule);
     },
+  );
+  app.post(
+    '/api/v1/organizations/:id/masking-rules/test',
+    {
+      schema: {
+        tags: ['masking'],
+        summary: 'Try a masking rule on a sample, storing nothing',
+        description:
+          'Masks `sample` as a body is masked at ingest (JSON field by field, a form or query string `a=b&c=d` ' +
+          'pair by pair, other text by patterns) with the organization’s rules, the built-in ones and this ' +
+          'one: `masked` is the result, `changed` whether this rule changed it, `byRule` the values it masked. ' +
+          'A rule that could not be added answers the same 400 as `POST /masking-rules`. Nothing is stored or ' +
+          'audited. For admins of the organization and operators.',
+        params: IdParams,
+        body: MaskingRuleTest,
+        response: { 200: MaskingRuleTestResult, ...WRITE_ERRORS },
+      },
+    },
+    (req) => s.masking.test(req.access, req.params.id, req.body),
   );
   app.delete(
     '/api/v1/organizations/:id/masking-rules/:ruleId',

@@ -1,18 +1,35 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { MaskingRule, MaskingRuleCreate } from '@synctrail/types';
+import type {
+  MaskingRule,
+  MaskingRuleCreate,
+  MaskingRuleTest,
+  MaskingRuleTestResult,
+} from '@synctrail/types';
 import type { Access } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
 import { AppError, notFound } from '../http/errors.js';
 import { isUuid } from '../shared/filters.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
-import { ruleProblem } from './custom-rules.js';
-import { Masker } from './masker.js';
+import { ruleProblem, type CustomRule } from './custom-rules.js';
+import { MASK, Masker } from './masker.js';
 import { MaskingRuleRepository } from './masking-rule.repository.js';
 
 /** Where ingest gets the masker of an organization (its rules plus the baseline). */
 export interface MaskerSource {
   maskerFor(organizationId: string): Promise<Masker>;
 }
+
+/** A rule that cannot be used answers 400, the same for adding it and for trying it. */
+function refuseUnusable(rule: CustomRule): void {
+  const problem = ruleProblem(rule);
+  if (problem !== undefined) {
+    throw new AppError('validation_failed', `${problem} Nothing was stored.`, [
+      { path: '/match', message: problem },
+    ]);
+  }
+}
+
+const masksIn = (text: string) => text.split(MASK).length - 1;
 
 /** The baseline rules for every organization (for code wired without the rules service). */
 export const BASELINE_MASKERS: MaskerSource = { maskerFor: async () => Masker.baseline };
@@ -66,12 +83,7 @@ export class MaskingRuleService implements MaskerSource {
   ): Promise<MaskingRule> {
     const rule = await this.engine.transaction(async () => {
       await this.organizations.get(access, organizationId, 'admin');
-      const problem = ruleProblem(input);
-      if (problem !== undefined) {
-        throw new AppError('validation_failed', `${problem} Nothing was stored.`, [
-          { path: '/match', message: problem },
-        ]);
-      }
+      refuseUnusable(input);
       const created: MaskingRule = {
         id: uuidv7(),
         organizationId,
@@ -87,6 +99,27 @@ export class MaskingRuleService implements MaskerSource {
     });
     this.forget(organizationId);
     return rule;
+  }
+
+  /**
+   * Masks `sample` as ingest masks a body (JSON field by field, `a=b&c=d` pair by pair, other text by
+   * patterns) with the organization's masker plus the candidate rule, and tells what the rule adds:
+   * `changed` when the result differs from the masker's without it, `byRule` the masks it adds (at
+   * least one when it changed anything). Stores and records nothing.
+   */
+  async test(access: Access, organizationId: string, input: MaskingRuleTest): Promise<MaskingRuleTestResult> {
+    await this.organizations.get(access, organizationId, 'admin');
+    const candidate: CustomRule = { kind: input.kind, match: input.match };
+    refuseUnusable(candidate);
+    const rules = (await this.repository.list(organizationId)).filter((r) => ruleProblem(r) === undefined);
+    const without = (rules.length === 0 ? Masker.baseline : new Masker(rules)).body(input.sample);
+    const masked = new Masker([...rules, candidate]).body(input.sample);
+    const changed = masked !== without;
+    return {
+      masked,
+      changed,
+      byRule: changed ? Math.max(1, masksIn(masked) - masksIn(without)) : 0,
+    };
   }
 
   /** Removes a rule; data masked by it stays masked. `within` runs in the same transaction. */

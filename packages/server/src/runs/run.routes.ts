@@ -184,6 +184,7 @@ export function runRoutes(app: App, s: Services, batchMaxBytes: number) {
         target: `run:${req.params.id}`,
         page: (paging) => s.runs.listActions(req.access, req.params.id, { ...req.query, ...paging }),
         stream: (batchSize) => s.runs.streamActions(req.access, req.params.id, req.query, batchSize),
+        copy: (columns) => s.runs.copyActionsCsv(req.access, req.params.id, req.query, columns),
       }),
   );
 

@@ -330,4 +330,10 @@ export class RunService {
     await this.get(access, runId, 'read');
     return this.actions.stream(runId, actionFilters(query), query.sort ?? 'asc', batchSize);
   }
+
+  /** The same as CSV the engine writes itself, where it can (see `Engine.copyCsv`). */
+  async copyActionsCsv(access: Access, runId: string, query: ActionListQuery, columns: readonly string[]) {
+    await this.get(access, runId, 'read');
+    return this.actions.copyCsv(runId, actionFilters(query), query.sort ?? 'asc', columns);
+  }
 }

@@ -50,6 +50,13 @@ export interface Engine {
    */
   stream<R>(query: Compilable<R>, batchSize: number): AsyncGenerator<R[]>;
   /**
+   * The rows of a query as CSV written by the engine itself (PostgreSQL's `COPY … TO STDOUT`, in
+   * chunks as they come; no header, LF between records), or undefined where the engine has no such
+   * writer (SQLite). Each column of the query must already be the text of its cell. Ending the
+   * iteration early stops the query and drops its connection. Never inside `transaction()`.
+   */
+  copyCsv?(query: Compilable<unknown>): AsyncGenerator<Buffer>;
+  /**
    * The start of the UTC hour or day a time column falls in (for histograms): a time as the engine
    * returns times (see `row-values.ts`).
    */

@@ -65,17 +65,19 @@ function refreshHead(client: QueryClient, key: QueryKey) {
     void client.invalidateQueries({ queryKey: key, exact: true });
 }
 
-function replaceRun(client: QueryClient, run: Run): boolean {
+/** Puts the run as it is now into every loaded list under `prefix` that shows it; true when one did. */
+function replaceRun(client: QueryClient, run: Run, prefix: QueryKey = ['runs', 'list']): boolean {
   let found = false;
-  for (const [key, data] of client.getQueriesData<InfiniteData<Page<Run>>>({ queryKey: ['runs', 'list'] })) {
-    if (data === undefined) continue;
+  for (const [key, data] of client.getQueriesData<InfiniteData<Page<Run>>>({ queryKey: prefix })) {
+    if (data?.pages === undefined) continue;
     let changed = false;
     const pages = data.pages.map((page) => ({
       ...page,
       items: page.items.map((item) => {
         if (item.id !== run.id) return item;
         changed = true;
-        return run;
+        // Lists of sessions carry more than the run (the user's name): keep it.
+        return { ...item, ...run };
       }),
     }));
     if (changed) {
@@ -84,6 +86,24 @@ function replaceRun(client: QueryClient, run: Run): boolean {
     }
   }
   return found;
+}
+
+/**
+ * The admin panel's lists: an organization's sessions (Statistics), its users (their last session)
+ * and the organizations (runs and errors of the last 24 hours) move with the runs.
+ */
+function onOrganizationRun(client: QueryClient, throttle: Throttle, run: Run) {
+  const sessions = ['organization', run.organizationId, 'sessions'];
+  const known = replaceRun(client, run, sessions);
+  if (liveState.paused) return;
+  const lists: QueryKey[] = [
+    ['organization', run.organizationId, 'users', 'list'],
+    ['organizations', 'list'],
+  ];
+  if (!known || run.finishedAt !== null) lists.push(sessions);
+  for (const prefix of lists)
+    for (const query of client.getQueryCache().findAll({ queryKey: prefix }))
+      throttle.run(query.queryKey, 2000, () => refreshHead(client, query.queryKey));
 }
 
 function onRun(client: QueryClient, throttle: Throttle, run: Run) {
@@ -110,6 +130,7 @@ function onRun(client: QueryClient, throttle: Throttle, run: Run) {
     );
   }
   throttle.run(['integrations'], 3000, () => void client.invalidateQueries({ queryKey: ['integrations'] }));
+  onOrganizationRun(client, throttle, run);
 }
 
 function onCalls(client: QueryClient, throttle: Throttle, event: CallsLiveEvent) {

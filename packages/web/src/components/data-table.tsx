@@ -26,7 +26,11 @@ export interface SortControl {
   columnId: string;
   order: 'asc' | 'desc';
   onToggle: () => void;
+  /** What each order is called ("Errors first"); newest / oldest first by default. */
+  labels?: { asc: string; desc: string };
 }
+
+const TIME_ORDER = { desc: 'Newest first', asc: 'Oldest first' };
 
 interface DataTableProps<T> {
   label: string;
@@ -137,17 +141,19 @@ export function DataTable<T>({
                         type="button"
                         onClick={sort.onToggle}
                         className="inline-flex items-center gap-1 hover:text-foreground"
-                        title={
-                          sort.order === 'desc'
-                            ? 'Newest first: click for oldest first'
-                            : 'Oldest first: click for newest first'
-                        }
+                        title={`${(sort.labels ?? TIME_ORDER)[sort.order]}: click for ${(sort.labels ?? TIME_ORDER)[sort.order === 'desc' ? 'asc' : 'desc'].toLowerCase()}`}
                       >
                         {flexRender(header.column.columnDef.header, header.getContext())}
                         {sort.order === 'desc' ? (
-                          <ArrowDown className="size-3.5" aria-label="newest first" />
+                          <ArrowDown
+                            className="size-3.5"
+                            aria-label={(sort.labels ?? TIME_ORDER).desc.toLowerCase()}
+                          />
                         ) : (
-                          <ArrowUp className="size-3.5" aria-label="oldest first" />
+                          <ArrowUp
+                            className="size-3.5"
+                            aria-label={(sort.labels ?? TIME_ORDER).asc.toLowerCase()}
+                          />
                         )}
                       </button>
                     ) : (

@@ -9,12 +9,15 @@ export function DetailPanel({
   onClose,
   title,
   description,
+  wide = false,
   children,
 }: {
   open: boolean;
   onClose: () => void;
   title: string;
   description?: string | undefined;
+  /** A wider panel, for a whole record (a session's job details) rather than one message. */
+  wide?: boolean;
   children: ReactNode;
 }) {
   return (
@@ -22,7 +25,7 @@ export function DetailPanel({
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-900/30" />
         <Dialog.Content
-          className="fixed inset-y-0 right-0 z-50 flex w-full max-w-3xl flex-col border-l border-border bg-background shadow-xl focus:outline-none"
+          className={`fixed inset-y-0 right-0 z-50 flex w-full ${wide ? 'max-w-5xl' : 'max-w-3xl'} flex-col border-l border-border bg-background shadow-xl focus:outline-none`}
           {...(description === undefined ? { 'aria-describedby': undefined } : {})}
         >
           <div className="flex items-start justify-between gap-4 border-b border-border px-5 py-4">

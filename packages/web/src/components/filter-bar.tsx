@@ -34,15 +34,17 @@ interface FilterBarProps {
 export function FilterBar({ defs, search, onChange, options = {}, children }: FilterBarProps) {
   return (
     <div role="search" aria-label="Filters" className="flex flex-wrap items-end gap-x-3 gap-y-2">
-      {defs.map((def) => (
-        <FilterControl
-          key={def.key}
-          def={def}
-          options={('options' in def ? def.options : undefined) ?? options[def.key] ?? []}
-          search={search}
-          onChange={onChange}
-        />
-      ))}
+      {defs
+        .filter((def) => def.placement !== 'column')
+        .map((def) => (
+          <FilterControl
+            key={def.key}
+            def={def}
+            options={('options' in def ? def.options : undefined) ?? options[def.key] ?? []}
+            search={search}
+            onChange={onChange}
+          />
+        ))}
       <Button
         variant="ghost"
         size="sm"

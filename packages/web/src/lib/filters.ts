@@ -14,6 +14,11 @@ interface FilterBase {
   /** The search parameter, and the API's parameter of the same name unless `apiKey` says otherwise. */
   key: string;
   label: string;
+  /**
+   * Where the filter's control is: in the filter bar (the default), or at the top of its column (the
+   * screen draws it there); either way it is parsed, sent to the API and removed by Clear.
+   */
+  placement?: 'bar' | 'column';
 }
 
 /**

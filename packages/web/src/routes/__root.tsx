@@ -42,7 +42,10 @@ const NAV = [
   { to: '/runs', label: 'Sync Logging' },
   { to: '/integrations', label: 'Integrations' },
   { to: '/calls', label: 'Connector Log' },
+  { to: '/organizations', label: 'Organizations' },
   { to: '/issues', label: 'Issues' },
+  { to: '/audit', label: 'Audit' },
+  { to: '/settings', label: 'Settings' },
 ] as const;
 
 function Header() {
