@@ -2,16 +2,14 @@ import type {
   Integration,
   IntegrationListQuery,
   IntegrationOverview,
-  LastRun,
   Page,
-  RunProgress,
   SortOrder,
-  SyncStatus,
 } from '@synctrail/types';
 import type { Selectable } from 'kysely';
 import type { Engine } from '../storage/engine.js';
+import { newestRuns } from '../runs/newest-runs.js';
 import type { IntegrationsTable } from '../storage/database.js';
-import { fromJson, toBool, toIso, toIsoOrNull, toJson } from '../storage/row-values.js';
+import { fromJson, toBool, toIso, toJson } from '../storage/row-values.js';
 import { afterPosition, afterTuple, containsText, inOrganizations } from '../storage/query-helpers.js';
 import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
@@ -119,7 +117,10 @@ export class IntegrationRepository {
     }
     const rows = await qb.execute();
     const ids = rows.map((r) => r.id);
-    const [lastRuns, last24h] = await Promise.all([this.lastRuns(ids), this.last24h(ids)]);
+    const [lastRuns, last24h] = await Promise.all([
+      newestRuns(this.engine, 'integration_id', ids),
+      this.last24h(ids),
+    ]);
     const items = rows.map((row): IntegrationOverview => ({
       ...toIntegration(row),
       organizationName: row.organization_name,
@@ -150,43 +151,6 @@ export class IntegrationRepository {
       .execute();
     return new Map(
       rows.map((r) => [r.integration_id, { runs: Number(r.runs), errors: Number(r.errors ?? 0) }]),
-    );
-  }
-
-  /** The newest run (by request time) of each integration, one indexed look-up per integration. */
-  private async lastRuns(integrationIds: readonly string[]): Promise<Map<string, LastRun>> {
-    if (integrationIds.length === 0) return new Map();
-    const rows = await this.engine.db
-      .selectFrom('runs')
-      .select(['id', 'integration_id', 'status', 'progress', 'trigger', 'requested_at', 'finished_at'])
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('integrations as i')
-          .select((inner) =>
-            inner
-              .selectFrom('runs as newest')
-              .select('newest.id')
-              .whereRef('newest.integration_id', '=', 'i.id')
-              .orderBy('newest.requested_at', 'desc')
-              .orderBy('newest.id', 'desc')
-              .limit(1)
-              .as('newest_id'),
-          )
-          .where('i.id', 'in', integrationIds),
-      )
-      .execute();
-    return new Map(
-      rows.map((r) => [
-        r.integration_id,
-        {
-          id: r.id,
-          status: r.status as SyncStatus,
-          progress: r.progress as RunProgress,
-          trigger: r.trigger,
-          requestedAt: toIso(r.requested_at),
-          finishedAt: toIsoOrNull(r.finished_at),
-        },
-      ]),
     );
   }
 

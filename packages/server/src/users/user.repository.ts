@@ -1,16 +1,9 @@
-import type {
-  LastRun,
-  Page,
-  RunProgress,
-  SyncStatus,
-  SyncUser,
-  SyncUserListItem,
-  SyncUserListQuery,
-} from '@synctrail/types';
+import type { Page, SyncUser, SyncUserListItem, SyncUserListQuery } from '@synctrail/types';
 import type { Selectable } from 'kysely';
 import type { Engine } from '../storage/engine.js';
+import { newestRuns } from '../runs/newest-runs.js';
 import type { SyncUsersTable } from '../storage/database.js';
-import { toBool, toIso, toIsoOrNull } from '../storage/row-values.js';
+import { toBool, toIso } from '../storage/row-values.js';
 import { afterPosition, containsText } from '../storage/query-helpers.js';
 import { decodeCursor, TIME_UUID, toPage } from '../shared/cursor.js';
 
@@ -101,53 +94,16 @@ export class UserRepository {
     }
     const users = (await qb.execute()).map(toUser);
     const ids = users.map((u) => u.id);
-    const [lastRuns, openIssues] = await Promise.all([this.lastRuns(ids), this.openIssues(ids)]);
+    const [lastRuns, openIssues] = await Promise.all([
+      newestRuns(this.engine, 'user_id', ids),
+      this.openIssues(ids),
+    ]);
     const items = users.map((u) => ({
       ...u,
       lastRun: lastRuns.get(u.id) ?? null,
       openIssues: openIssues.get(u.id) ?? 0,
     }));
     return toPage(items, limit, (u) => ({ key: Date.parse(u.createdAt), id: u.id }));
-  }
-
-  /**
-   * The newest run (by request time) of each user: one query for the page, whose subquery reads one
-   * entry of `runs_user_idx` per user. It reads the runs table for that only.
-   */
-  private async lastRuns(userIds: readonly string[]): Promise<Map<string, LastRun>> {
-    if (userIds.length === 0) return new Map();
-    const rows = await this.engine.db
-      .selectFrom('runs')
-      .select(['id', 'user_id', 'status', 'progress', 'trigger', 'requested_at', 'finished_at'])
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('sync_users as u')
-          .select((inner) =>
-            inner
-              .selectFrom('runs as newest')
-              .select('newest.id')
-              .whereRef('newest.user_id', '=', 'u.id')
-              .orderBy('newest.requested_at', 'desc')
-              .orderBy('newest.id', 'desc')
-              .limit(1)
-              .as('newest_id'),
-          )
-          .where('u.id', 'in', userIds),
-      )
-      .execute();
-    return new Map(
-      rows.map((r) => [
-        r.user_id!,
-        {
-          id: r.id,
-          status: r.status as SyncStatus,
-          progress: r.progress as RunProgress,
-          trigger: r.trigger,
-          requestedAt: toIso(r.requested_at),
-          finishedAt: toIsoOrNull(r.finished_at),
-        },
-      ]),
-    );
   }
 
   /** How many OPEN issues each user has: one grouped query for the page (`issues_object_idx` leads by user). */
