@@ -181,6 +181,13 @@ for (const kind of ENGINES) {
         ).json();
         const temp = await signIn('temp@acme.test');
         expect((await temp('GET', `/api/v1/organizations/${acme.org.id}`)).statusCode).toBe(200);
+        // A role change takes effect at once, is audited, and refuses what is not a role.
+        const promoted = await t.api('PATCH', `/api/v1/members/${added.id}`, { role: 'ADMIN' });
+        expect(promoted.statusCode, promoted.body).toBe(200);
+        expect(promoted.json().role).toBe('ADMIN');
+        expect((await t.api('PATCH', `/api/v1/members/${added.id}`, { role: 'OWNER' })).statusCode).toBe(400);
+        const audit = await t.api('GET', `/api/v1/audit?action=member.update&target=member:${added.id}`);
+        expect(audit.json().items[0].details.role).toEqual({ from: added.role, to: 'ADMIN' });
         const removed = await t.api('DELETE', `/api/v1/members/${added.id}`);
         expect(removed.statusCode).toBe(200);
         expect((await temp('GET', `/api/v1/organizations/${acme.org.id}`)).statusCode).toBe(404);

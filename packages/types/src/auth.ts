@@ -64,6 +64,10 @@ export const MemberCreate = Type.Object(
 );
 export type MemberCreate = Static<typeof MemberCreate>;
 
+/** Body of `PATCH /members/{id}`: a member's new role. */
+export const MemberPatch = Type.Object({ role: StringEnum(MEMBER_ROLES) }, { additionalProperties: false });
+export type MemberPatch = Static<typeof MemberPatch>;
+
 export const ApiKey = Type.Object(
   {
     id: Id,

@@ -152,6 +152,10 @@ export class AccountRepository {
       .execute();
   }
 
+  async updateMembershipRole(id: string, role: MemberRole): Promise<void> {
+    await this.engine.db.updateTable('memberships').set({ role }).where('id', '=', id).execute();
+  }
+
   async deleteMembership(id: string): Promise<void> {
     await this.engine.db.deleteFrom('memberships').where('id', '=', id).execute();
   }

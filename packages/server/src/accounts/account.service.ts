@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Member, MemberCreate, MemberRole, SessionInfo } from '@synctrail/types';
+import type { MemberPatch, Member, MemberCreate, MemberRole, SessionInfo } from '@synctrail/types';
 import { Access, type Scope } from '../auth/access.js';
 import { randomToken, tokenHash } from '../auth/tokens.js';
 import type { Engine } from '../storage/engine.js';
@@ -152,6 +152,20 @@ export class AccountService {
       await this.repository.insertMembership({ id, accountId: account.id, organizationId, role: input.role });
       return (await this.repository.findMember(id))!;
     });
+  }
+
+  /** Changes a member's role (ADMIN of the member's organization, or an operator). */
+  async updateMember(
+    access: Access,
+    memberId: string,
+    patch: MemberPatch,
+  ): Promise<{ before: Member; after: Member }> {
+    const member = isUuid(memberId) ? await this.repository.findMember(memberId) : undefined;
+    if (!member || !access.canSee(member.organizationId))
+      throw notFound('member_not_found', 'Member', memberId);
+    access.require('admin', member.organizationId);
+    await this.repository.updateMembershipRole(member.id, patch.role);
+    return { before: member, after: (await this.repository.findMember(member.id))! };
   }
 
   async removeMember(access: Access, memberId: string): Promise<Member> {

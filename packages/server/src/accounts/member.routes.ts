@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Member, MemberCreate } from '@synctrail/types';
+import { Member, MemberCreate, MemberPatch } from '@synctrail/types';
 import type { App } from '../http/app-types.js';
 import type { Services } from '../http/services.js';
 import { audited } from '../audit/audit-request.js';
@@ -49,6 +49,32 @@ export function memberRoutes(app: App, s: Services) {
       );
       return reply.status(201).send(member);
     },
+  );
+  app.patch(
+    '/api/v1/members/:id',
+    {
+      schema: {
+        tags: ['members'],
+        summary: "Change a member's role",
+        params: IdParams,
+        body: MemberPatch,
+        response: { 200: MemberRef, ...WRITE_ERRORS },
+      },
+    },
+    async (req) =>
+      (
+        await audited(
+          s,
+          req,
+          () => s.accounts.updateMember(req.access, req.params.id, req.body),
+          ({ before, after }) => ({
+            action: 'member.update',
+            organizationId: after.organizationId,
+            target: `member:${after.id}`,
+            details: { email: after.email, role: { from: before.role, to: after.role } },
+          }),
+        )
+      ).after,
   );
   app.delete(
     '/api/v1/members/:id',
