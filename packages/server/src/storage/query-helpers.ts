@@ -32,13 +32,17 @@ export function afterPosition<DB, TB extends keyof DB>(
   return sql<SqlBool>`(${sql.ref(keyColumn)}, ${sql.ref(idColumn)}) ${op} (${key}, ${position.id})`;
 }
 
-/** Rows strictly after `values` in the order of `columns` (all sorted the same way), e.g. `(a, b, id) > (?, ?, ?)`. */
+/**
+ * Rows strictly after `values` in the order of `columns` (all sorted the same way), e.g.
+ * `(a, b, id) > (?, ?, ?)`; `inclusive`: at them too (`>=`).
+ */
 export function afterTuple(
   columns: readonly string[],
   values: readonly unknown[],
   sort: SortOrder,
+  inclusive = false,
 ): Expression<SqlBool> {
-  const op = sort === 'desc' ? sql.raw('<') : sql.raw('>');
+  const op = sql.raw((sort === 'desc' ? '<' : '>') + (inclusive ? '=' : ''));
   return sql<SqlBool>`(${sql.join(columns.map((c) => sql.ref(c)))}) ${op} (${sql.join(values)})`;
 }
 

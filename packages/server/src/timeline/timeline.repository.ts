@@ -10,6 +10,7 @@ import {
 } from '@synctrail/types';
 import type { Engine } from '../storage/engine.js';
 import { toIso, toIsoOrNull } from '../storage/row-values.js';
+import { afterTuple } from '../storage/query-helpers.js';
 import { toIssue } from '../issues/issue.repository.js';
 import { SUMMARY_COLUMNS, toSummary } from '../calls/call.repository.js';
 import {
@@ -40,12 +41,6 @@ export interface StreamPage {
 const FAILED_CALL_ACTIONS = CALL_ACTION.filter((a) => a.endsWith('_FAILED'));
 const EXCEPTION_CHARS = 500;
 
-/** `columns` beyond `values` in `sort` order (`(a, b) < (?, ?)` newest first), or at them too. */
-function beyond(columns: string[], values: unknown[], sort: SortOrder, inclusive: boolean) {
-  const op = sql.raw(sort === 'desc' ? (inclusive ? '<=' : '<') : inclusive ? '>=' : '>');
-  return sql<SqlBool>`(${sql.join(columns.map((c) => sql.ref(c)))}) ${op} (${sql.join(values)})`;
-}
-
 /**
  * Where a stream of `kind` resumes after the page's cursor: the stream's time beyond the cursor's,
  * or (for the cursor's own kind) its time and key beyond the cursor's (see `streamBound`).
@@ -60,9 +55,9 @@ function resume(
   if (!cursor) return sql<SqlBool>`1 = 1`;
   const at = new Date(cursor.at);
   const bound = streamBound(kind, cursor, page.sort);
-  if (bound !== 'key') return beyond([time], [at], page.sort, bound === 'beyond-or-at');
+  if (bound !== 'key') return afterTuple([time], [at], page.sort, bound === 'beyond-or-at');
   const k = key(cursor.rest);
-  return beyond([time, ...k.columns], [at, ...k.values], page.sort, k.inclusive ?? false);
+  return afterTuple([time, ...k.columns], [at, ...k.values], page.sort, k.inclusive ?? false);
 }
 
 /** The range filter of a stream on its time column. */
