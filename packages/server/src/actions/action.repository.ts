@@ -139,7 +139,7 @@ export class ActionRepository {
    * undefined where it cannot (SQLite, or a column it has no cell for).
    */
   copyCsv(runId: string, filters: ActionListFilters, sort: SortOrder, columns: readonly string[]) {
-    const cells = cellSelections(ACTION_CELLS, columns);
+    const cells = cellSelections(this.engine.kind, ACTION_CELLS, columns);
     if (!this.engine.copyCsv || !cells) return undefined;
     return this.engine.copyCsv(this.filtered(runId, filters, sort).clearSelect().select(cells));
   }

@@ -216,7 +216,7 @@ export class CallRepository {
    * names), or undefined where it cannot (SQLite, or a column it has no cell for).
    */
   copyCsv(filters: CallListFilters, sort: SortOrder, columns: readonly string[]) {
-    const cells = cellSelections(CALL_CELLS, columns);
+    const cells = cellSelections(this.engine.kind, CALL_CELLS, columns);
     if (!this.engine.copyCsv || !cells) return undefined;
     return this.engine.copyCsv(
       this.filtered(filters, { limit: 0, sort }, COLUMNS, false).clearSelect().select(cells),

@@ -1,9 +1,10 @@
 import { sql, type AliasedRawBuilder, type RawBuilder } from 'kysely';
+import type { EngineKind } from '../storage/engine.js';
 
 /**
- * How a column becomes the text of its CSV cell when PostgreSQL writes the CSV (`COPY`), the same
- * text `cellText()` gives the JavaScript path: `text` neutralised against spreadsheet formulas;
- * `number` and `id` as they are; `time` as ISO 8601 in UTC with milliseconds; `json` as JSON.
+ * How a column becomes the text of its CSV cell when the database writes the CSV (`Engine.copyCsv`),
+ * the same text `cellText()` gives the JavaScript path: `text` neutralised against spreadsheet
+ * formulas; `number` and `id` as they are; `time` as ISO 8601 in UTC with milliseconds; `json` as JSON.
  */
 export type CellKind = 'text' | 'number' | 'id' | 'time' | 'json';
 
@@ -15,7 +16,7 @@ export interface CellSource {
 
 export const column = (name: string, kind: CellKind): CellSource => ({ expr: sql.ref(name), kind });
 
-/** A text field of a JSON column (`request->>'body'`). */
+/** A text field of a JSON column (`request->>'body'`; both engines have the operator). */
 export const jsonText = (name: string, field: string): CellSource => ({
   expr: sql`(${sql.ref(name)} ->> ${sql.lit(field)})`,
   kind: 'text',
@@ -27,8 +28,13 @@ export const jsonField = (name: string, field: string): CellSource => ({
   kind: 'json',
 });
 
+/** A cell a spreadsheet would run as a formula gets an apostrophe first, as `cellText()` does. */
+function neutralised(expr: RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql`(case when substr(${expr}, 1, 1) in ('=', '+', '-', '@', ${sql.lit('\t')}, ${sql.lit('\r')}) then '''' || ${expr} else ${expr} end)`;
+}
+
 /** The cell's text as PostgreSQL computes it; null stays null (an empty cell). */
-export function cellSql({ expr, kind }: CellSource): RawBuilder<string | null> {
+function postgresCell({ expr, kind }: CellSource): RawBuilder<string | null> {
   switch (kind) {
     case 'time':
       return sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -37,16 +43,43 @@ export function cellSql({ expr, kind }: CellSource): RawBuilder<string | null> {
     case 'json':
       return sql`(${expr})::text`;
     case 'text':
-      // A cell a spreadsheet would run as a formula gets an apostrophe first, as `cellText()` does.
-      return sql`(case when left(${expr}, 1) in ('=', '+', '-', '@', chr(9), chr(13)) then '''' || ${expr} else ${expr} end)`;
+      return neutralised(expr);
   }
 }
 
-/** The picked export columns as selections of cell texts, in order (`c0`, `c1`…). */
+/**
+ * The cell as a field of an SQLite-written record: times are epoch milliseconds, JSON is stored as
+ * its text. Only text and JSON can hold a quote, a comma or a line break, so only they are quoted
+ * (where they need it, as PostgreSQL's CSV does: an empty string as `""`, null as nothing).
+ */
+function sqliteField({ expr, kind }: CellSource): RawBuilder<string> {
+  switch (kind) {
+    case 'time':
+      // Integer division: whole seconds, then the milliseconds zero-padded.
+      return sql`coalesce(strftime('%Y-%m-%dT%H:%M:%S', ${expr} / 1000, 'unixepoch') || '.' || substr('00' || (${expr} % 1000), -3) || 'Z', '')`;
+    case 'number':
+    case 'id':
+      return sql`coalesce(cast(${expr} as text), '')`;
+    case 'json':
+    case 'text': {
+      const text = kind === 'text' ? neutralised(expr) : expr;
+      return sql`(case when ${text} is null then '' when ${text} = '' then '""' when ${text} glob ${sql.lit('*[",\r\n]*')} then '"' || replace(${text}, '"', '""') || '"' else ${text} end)`;
+    }
+  }
+}
+
+/**
+ * What `Engine.copyCsv` of this engine expects to select for the picked columns, in order, or
+ * undefined when a column has no SQL source: on PostgreSQL one selection per cell text (`c0`, `c1`…,
+ * which `COPY` quotes), on SQLite a single `record`, the whole CSV record without its line end.
+ */
 export function cellSelections(
+  engine: EngineKind,
   sources: Readonly<Record<string, CellSource>>,
   columns: readonly string[],
 ): AliasedRawBuilder<string | null, string>[] | undefined {
   if (columns.some((c) => sources[c] === undefined)) return undefined;
-  return columns.map((c, i) => cellSql(sources[c]!).as(`c${i}`));
+  if (engine === 'postgres') return columns.map((c, i) => postgresCell(sources[c]!).as(`c${i}`));
+  const fields = columns.map((c) => sqliteField(sources[c]!));
+  return [sql<string>`(${sql.join(fields, sql` || ',' || `)})`.as('record')];
 }

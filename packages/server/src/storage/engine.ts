@@ -50,10 +50,10 @@ export interface Engine {
    */
   stream<R>(query: Compilable<R>, batchSize: number): AsyncGenerator<R[]>;
   /**
-   * The rows of a query as CSV written by the engine itself (PostgreSQL's `COPY … TO STDOUT`, in
-   * chunks as they come; no header, LF between records), or undefined where the engine has no such
-   * writer (SQLite). Each column of the query must already be the text of its cell. Ending the
-   * iteration early stops the query and drops its connection. Never inside `transaction()`.
+   * The rows of a query as CSV written by the engine itself (PostgreSQL's `COPY … TO STDOUT`; on
+   * SQLite records built in SQL), in chunks as they come: no header, LF between records. The query
+   * selects what `cellSelections()` gives for the engine. Ending the iteration early stops the query
+   * and drops its connection. Never inside `transaction()`.
    */
   copyCsv?(query: Compilable<unknown>): AsyncGenerator<Buffer>;
   /**
