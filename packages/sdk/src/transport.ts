@@ -160,7 +160,8 @@ export class Transport {
       init.body = JSON.stringify(body.json);
     } else if (body && 'raw' in body) {
       if (body.contentType) headers['content-type'] = body.contentType;
-      init.body = body.raw;
+      // DOM's BodyInit wants bytes over an ArrayBuffer; Node's fetch takes any Uint8Array alike.
+      init.body = typeof body.raw === 'string' ? body.raw : (body.raw as Uint8Array<ArrayBuffer>);
     } else if (body && 'stream' in body) {
       if (body.contentType) headers['content-type'] = body.contentType;
       // Node's fetch streams an async iterable as the body; `duplex: 'half'` is required for it.

@@ -141,3 +141,10 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     },
   });
 }
+
+/** The environment that points a server process at a test database. */
+export function serverEnv(database: { config: { dataDir: string; databaseUrl?: string | undefined } }) {
+  return database.config.databaseUrl
+    ? { DATABASE_URL: database.config.databaseUrl }
+    : { SYNCTRAIL_DATA_DIR: database.config.dataDir };
+}
