@@ -15,3 +15,4 @@ export * from './masking.js';
 export * from './exports.js';
 export * from './events.js';
 export * from './timeline.js';
+export * from './otlp.js';

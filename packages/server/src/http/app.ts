@@ -60,6 +60,7 @@ import { liveEventRoutes } from '../events/live-event.routes.js';
 import { integrationRoutes } from '../integrations/integration.routes.js';
 import { consoleRoutes } from '../console/console.routes.js';
 import { timelineRoutes } from '../timeline/timeline.routes.js';
+import { otlpRoutes } from '../otlp/otlp.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
@@ -214,6 +215,7 @@ export async function buildApp(
 
   runRoutes(app, services, config.batchMaxBytes);
   callRoutes(app, services, config.batchMaxBytes);
+  otlpRoutes(app, services, config.batchMaxBytes);
   artifactRoutes(app, services, config);
   runControlRoutes(app, services);
   organizationRoutes(app, services);

@@ -21,6 +21,7 @@ import { LiveEventService } from '../events/live-event.service.js';
 import { LiveEventHub } from '../events/live-event-hub.js';
 import { LiveStreamService } from '../events/live-stream.service.js';
 import { TimelineService } from '../timeline/timeline.service.js';
+import { OtlpService } from '../otlp/otlp.service.js';
 
 /** Every service, wired once per app. */
 export function createServices(engine: Engine, config: Config) {
@@ -70,6 +71,7 @@ export function createServices(engine: Engine, config: Config) {
     apiKeys,
     housekeeping,
     calls,
+    otlp: new OtlpService(calls),
     bundles,
     liveEvents,
     liveStreams,

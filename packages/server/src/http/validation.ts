@@ -17,3 +17,18 @@ export function validatorCompiler(): FastifySchemaCompiler<FastifySchema> {
   const strict = makeAjv({ coerceTypes: false });
   return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
 }
+
+/**
+ * A check of a value against a body schema, as a route's body is checked: the first problem as
+ * `path message`, or undefined when the value fits (for bodies a route decodes itself, e.g. OTLP).
+ */
+export function bodyChecker(schema: object): (value: unknown) => string | undefined {
+  const validate = makeAjv({ coerceTypes: false }).compile(schema);
+  return (value) => {
+    if (validate(value)) return undefined;
+    const first = validate.errors?.[0];
+    return first
+      ? `${first.instancePath.slice(1) || 'value'} ${first.message ?? 'is invalid'}`
+      : 'is invalid';
+  };
+}
