@@ -6,7 +6,9 @@ const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   SYNCTRAIL_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
-  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', expected: 'a postgres:// or postgresql:// URL' }),
+  ),
   SYNCTRAIL_PG_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   SYNCTRAIL_BOOTSTRAP_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   SYNCTRAIL_ARTIFACT_MAX_BYTES: Type.Integer({ minimum: 1, default: 100 * 1024 * 1024 }),
@@ -82,15 +84,84 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Parses the environment once; fails listing every bad variable. */
+/** Variables whose values are secrets: an error names them without echoing the value. */
+const SECRET = /TOKEN|PASSWORD|DATABASE_URL/;
+
+const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const BOOLEANS = ['true', 'false', '1', '0'];
+
+interface VariableSchema {
+  type?: string;
+  anyOf?: { const: string }[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  minLength?: number;
+  pattern?: string;
+  expected?: string;
+}
+
+/** What a variable takes, in words: "an integer from 0 to 65535", "one of: on, off". */
+export function describeExpected(schema: VariableSchema): string {
+  if (schema.expected) return schema.expected;
+  if (schema.anyOf) return `one of: ${schema.anyOf.map((s) => s.const).join(', ')}`;
+  if (schema.type === 'boolean') return 'true or false';
+  if (schema.type === 'integer' || schema.type === 'number') {
+    const noun = schema.type === 'integer' ? 'an integer' : 'a number';
+    const low = schema.exclusiveMinimum !== undefined ? `greater than ${schema.exclusiveMinimum}` : undefined;
+    if (schema.minimum !== undefined && schema.maximum !== undefined) {
+      return `${noun} from ${schema.minimum} to ${schema.maximum}`;
+    }
+    if (low && schema.maximum !== undefined) return `${noun} ${low}, at most ${schema.maximum}`;
+    if (low) return `${noun} ${low}`;
+    if (schema.minimum !== undefined) return `${noun} of at least ${schema.minimum}`;
+    return noun;
+  }
+  if (schema.minLength && schema.minLength > 1) return `at least ${schema.minLength} characters`;
+  return 'a non-empty text';
+}
+
+/** Whether a raw environment value is what the variable's schema takes (before any conversion). */
+function acceptable(schema: VariableSchema, raw: string): boolean {
+  if (schema.anyOf) return schema.anyOf.some((s) => s.const === raw);
+  if (schema.type === 'boolean') return BOOLEANS.includes(raw.toLowerCase());
+  if (schema.type === 'integer' || schema.type === 'number') {
+    if (!(schema.type === 'integer' ? INTEGER : NUMBER).test(raw.trim())) return false;
+    const n = Number(raw);
+    return (
+      Number.isFinite(n) &&
+      (schema.minimum === undefined || n >= schema.minimum) &&
+      (schema.maximum === undefined || n <= schema.maximum) &&
+      (schema.exclusiveMinimum === undefined || n > schema.exclusiveMinimum)
+    );
+  }
+  if (schema.minLength !== undefined && raw.length < schema.minLength) return false;
+  return schema.pattern === undefined || new RegExp(schema.pattern).test(raw);
+}
+
+/**
+ * Parses the environment once; fails listing every bad variable with its value (secrets excepted)
+ * and what it takes. Values are checked as written: `PORT=3.5` is refused, not read as port 3.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const known = Object.keys(Env.properties);
+  const properties = Env.properties as Record<string, VariableSchema>;
   const input = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''),
-  );
+    Object.entries(env).filter(([k, v]) => k in properties && v !== undefined && v !== ''),
+  ) as Record<string, string>;
+  const problems = Object.entries(input)
+    .filter(([name, raw]) => !acceptable(properties[name]!, raw))
+    .map(([name, raw]) => {
+      const shown = SECRET.test(name) ? `${name} (value not shown)` : `${name}=${JSON.stringify(raw)}`;
+      return `  ${shown}: expected ${describeExpected(properties[name]!)}`;
+    });
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
   const converted = Value.Convert(Env, Value.Default(Env, input));
   const errors = [...Value.Errors(Env, converted)];
   if (errors.length > 0) {
+    // A schema rule the check above does not know: still refuse, naming the variable.
     const lines = errors.map((e) => `  ${e.path.slice(1) || '(environment)'}: ${e.message}`);
     throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Command } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type Config } from '../config.js';
 import { openEngine } from '../storage/open-engine.js';
 import { migrateToLatest } from '../storage/migrator.js';
@@ -33,9 +33,54 @@ async function startDemo(app: Awaited<ReturnType<typeof buildApp>>, config: Conf
   return { accounts, connector: await DemoConnector.start(app.services, beat, app.log) };
 }
 
-async function serve(options: { port?: string; host?: string; demoIfEmpty?: boolean }) {
+/** `--port`: an integer port, as written (`3.5` is refused, not read as 3). */
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) > 65535) {
+    throw new InvalidArgumentError('Expected an integer from 0 to 65535.');
+  }
+  return Number(value);
+}
+
+/** An address the API's member routes would take (the same `email` format they validate with). */
+const EMAIL =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+
+function parseEmail(value: string): string {
+  const email = value.trim();
+  if (!EMAIL.test(email) || email.length > 320) {
+    throw new InvalidArgumentError(`"${value}" is not an email address (like ada@example.com).`);
+  }
+  return email;
+}
+
+/**
+ * Opens the configured database for reading what is there, creating nothing: undefined (after saying
+ * why in one line) when there is no Synctrail database or it has no audit log yet.
+ */
+async function openExistingForAudit(config: Config) {
+  const file = join(config.dataDir, 'synctrail.db');
+  const where = config.databaseUrl ? 'the PostgreSQL database of DATABASE_URL' : file;
+  if (!config.databaseUrl && !existsSync(file)) {
+    console.error(
+      `No Synctrail database at ${file}: nothing to verify (set SYNCTRAIL_DATA_DIR or DATABASE_URL to the server's).`,
+    );
+    return undefined;
+  }
+  const engine = openEngine(config);
+  const tables = new Set((await engine.db.introspection.getTables()).map((t) => t.name));
+  if (!tables.has('audit_events') || !tables.has('audit_head')) {
+    await engine.close();
+    console.error(
+      `${where} holds no audit log yet (it is empty or not migrated: \`synctrail migrate\` creates it): nothing to verify.`,
+    );
+    return undefined;
+  }
+  return engine;
+}
+
+async function serve(options: { port?: number; host?: string; demoIfEmpty?: boolean }) {
   const config = configWith({
-    ...(options.port !== undefined ? { port: Number(options.port) } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
   });
   let generatedToken = false;
@@ -77,12 +122,17 @@ async function serve(options: { port?: string; host?: string; demoIfEmpty?: bool
 export async function runCli(argv: string[]) {
   const program = new Command()
     .name('synctrail')
-    .description('Records, explains and controls the synchronizations and API calls of data integrations.');
+    .description('Records, explains and controls the synchronizations and API calls of data integrations.')
+    // Usage errors (unknown command or option, a bad value) exit 2, as scripts expect; help exits 0.
+    // Set before the commands are added: each inherits it.
+    .exitOverride();
 
   program
     .command('serve')
     .description('Start the HTTP server (applies pending migrations first)')
-    .option('-p, --port <port>', 'port to listen on (default: $PORT or 3000)')
+    .addOption(
+      new Option('-p, --port <port>', 'port to listen on (default: $PORT or 3000)').argParser(parsePort),
+    )
     .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
     .option('--demo-if-empty', 'load the demo data set when the database holds no organization')
     .action(serve);
@@ -114,7 +164,11 @@ export async function runCli(argv: string[]) {
     .command('verify')
     .description("Check the audit log's hash chain; exits 1 at the first edited, inserted or deleted event")
     .action(async () => {
-      const engine = openEngine(loadConfig());
+      const engine = await openExistingForAudit(loadConfig());
+      if (!engine) {
+        process.exitCode = 1;
+        return;
+      }
       try {
         const { AuditService } = await import('../audit/audit.service.js');
         const result = await new AuditService(engine).verify();
@@ -134,7 +188,7 @@ export async function runCli(argv: string[]) {
   admin
     .command('create')
     .description('Create an operator account (or make an existing account an operator with this password)')
-    .requiredOption('--email <email>', 'sign-in email')
+    .requiredOption('--email <email>', 'sign-in email', parseEmail)
     .option('--name <name>', 'display name')
     .option('--password <password>', 'at least 12 characters (default: $SYNCTRAIL_ADMIN_PASSWORD)')
     .action(async (options: { email: string; name?: string; password?: string }) => {
@@ -166,5 +220,13 @@ export async function runCli(argv: string[]) {
       }
     });
 
-  await program.parseAsync(argv);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw error;
+  }
 }
