@@ -50,7 +50,7 @@ function postgresCell({ expr, kind }: CellSource): RawBuilder<string | null> {
 /**
  * The cell as a field of an SQLite-written record: times are epoch milliseconds, JSON is stored as
  * its text. Only text and JSON can hold a quote, a comma or a line break, so only they are quoted
- * (where they need it, as PostgreSQL's CSV does: an empty string as `""`, null as nothing).
+ * (always: an empty string as `""`, null as nothing, as PostgreSQL's CSV tells them apart).
  */
 function sqliteField({ expr, kind }: CellSource): RawBuilder<string> {
   switch (kind) {
@@ -61,10 +61,12 @@ function sqliteField({ expr, kind }: CellSource): RawBuilder<string> {
     case 'id':
       return sql`coalesce(cast(${expr} as text), '')`;
     case 'json':
-    case 'text': {
-      const text = kind === 'text' ? neutralised(expr) : expr;
-      return sql`(case when ${text} is null then '' when ${text} = '' then '""' when ${text} glob ${sql.lit('*[",\r\n]*')} then '"' || replace(${text}, '"', '""') || '"' else ${text} end)`;
-    }
+      return sql`coalesce('"' || replace(${expr}, '"', '""') || '"', '')`;
+    case 'text':
+      // Every text is quoted (RFC 4180 allows it): the expression, often a JSON extraction, is
+      // evaluated twice instead of the dozen times a quote-where-needed test would take, and SQLite's
+      // time goes to reading rows. The formula check reads the first character's code point.
+      return sql`coalesce('"' || (case when unicode(${expr}) in (61, 43, 45, 64, 9, 13) then '''' else '' end) || replace(${expr}, '"', '""') || '"', '')`;
   }
 }
 
