@@ -199,6 +199,24 @@ describe('node --import @synctrail/sdk/register', () => {
         ]);
       }, 60_000);
 
+      it('delivers on SIGINT too, then exits with 130', async () => {
+        const app = `interrupted-${kind}`;
+        const child = await startApp({
+          SYNCTRAIL_URL: server.url,
+          SYNCTRAIL_TOKEN: token,
+          SYNCTRAIL_APP: app,
+          SYNCTRAIL_FLUSH_INTERVAL_MS: '600000',
+          SYNCTRAIL_CAPTURE_INCOMING: 'false',
+          PARTNER_URL: partner.url,
+        });
+        await getJson(`${child.url}/hello`);
+        expect(await signal(child, 'SIGINT')).toMatchObject({ code: 130, signal: null });
+        expect(shape(await callsOf(app))).toEqual([
+          `OUTGOING GET /data 200 ${app}→127.0.0.1`,
+          `OUTGOING POST /items 200 ${app}→127.0.0.1`,
+        ]);
+      }, 60_000);
+
       it('delivers the calls of a script that simply ends (beforeExit)', async () => {
         const app = `oneshot-${kind}`;
         const child = await startApp({
@@ -240,13 +258,14 @@ describe('node --import @synctrail/sdk/register', () => {
       // Without the bound, the request in flight would wait for its 60 s timeout and then be retried.
       expect(exit.tookMs).toBeLessThan(1_000 + 4_000);
       const loss =
-        /synctrail: (\d+) captured calls were not delivered: (\d+) dropped because the buffer \(SYNCTRAIL_CAPTURE_BUFFER=2\) was full, (\d+) undeliverable\./.exec(
+        /synctrail: (\d+) captured call\(s\) were not delivered: (\d+) dropped because the buffer \(SYNCTRAIL_CAPTURE_BUFFER=2\) was full, (\d+) undeliverable\./.exec(
           child.stderr(),
         );
       expect(loss, child.stderr()).not.toBeNull();
       // 3 × (GET /hello in, GET /data and POST /items out), none delivered; the buffer held at most 2.
       expect(Number(loss![1])).toBe(9);
       expect(Number(loss![2])).toBeGreaterThanOrEqual(6);
+      expect(child.stderr().trim().split('\n')).toHaveLength(1); // the report only: no warning per failure
     } finally {
       for (const socket of sockets) socket.destroy();
       silent.close();

@@ -41,6 +41,7 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  */
 export function startZeroCodeCapture(config: RegisterConfig, proc: Proc = process): ZeroCodeCapture {
   let warned = false;
+  let stopping: Promise<void> | undefined;
   const warn = (message: string) => proc.stderr.write(`synctrail: ${message}\n`);
   const client = new Synctrail({ url: config.url, token: config.token });
   const keep = urlFilter(config.include, config.exclude);
@@ -56,21 +57,21 @@ export function startZeroCodeCapture(config: RegisterConfig, proc: Proc = proces
       flushIntervalMs: config.flushIntervalMs,
     },
     onError: (error, count) => {
-      if (warned) return;
+      // At shutdown, the loss report says it all.
+      if (warned || stopping) return;
       warned = true;
       warn(
-        `${count} calls could not be delivered to ${config.url} (${error.message}); later failures are counted at exit.`,
+        `${count} captured call(s) could not be delivered to ${config.url} (${error.message}); later failures are counted at exit.`,
       );
     },
   });
 
-  let stopping: Promise<void> | undefined;
   const report = () => {
     const undeliverable = capture.stats.dropped;
     const full = capture.dropped;
     if (undeliverable + full === 0) return;
     warn(
-      `${undeliverable + full} captured calls were not delivered: ${full} dropped because the buffer ` +
+      `${undeliverable + full} captured call(s) were not delivered: ${full} dropped because the buffer ` +
         `(SYNCTRAIL_CAPTURE_BUFFER=${config.maxBuffered}) was full, ${undeliverable} undeliverable.`,
     );
   };
