@@ -78,8 +78,8 @@ function isSdkUserAgent(o: Observation): boolean {
 /**
  * Records the process's outgoing HTTP calls (global `fetch`, undici, `node:http`, `node:https`) — and,
  * with `incoming: true`, the requests its HTTP servers receive — as Synctrail calls, masked before they
- * leave the process, and sends them in batches. Requests the SDK
- * makes to Synctrail itself are never recorded. Get one from `client.captureCalls()`.
+ * leave the process, and sends them in batches. Requests the SDK makes to Synctrail itself are never
+ * recorded. Get one from `client.captureCalls()`.
  *
  * @example
  * ```ts
@@ -140,14 +140,15 @@ export class CallCapture implements TapListener {
     // Synctrail's own traffic: the SDK's requests, and (when Synctrail runs in this process) their arrival.
     if (url.origin === this.ownOrigin || (direction === 'INCOMING' && isSdkUserAgent(observation))) return;
     if (this.options.filter && !this.options.filter(url, observation.method, direction)) return;
+    const call = this.toCall(observation, url);
+    const redacted = this.options.redact ? this.options.redact(call) : call;
+    if (!redacted) return;
     // Never hold up the caller's request: when the buffer is full, the oldest waiting call gives way.
     if (this.queue.full) {
       this.dropped++;
       if (!this.queue.dropOldest()) return;
     }
-    const call = this.toCall(observation, url);
-    const redacted = this.options.redact ? this.options.redact(call) : call;
-    if (redacted) void this.queue.push(redacted);
+    void this.queue.push(redacted);
   }
 
   /** Sends the calls recorded so far; resolves when the server has stored them. */
