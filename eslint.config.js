@@ -29,7 +29,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    // Plain JavaScript run by node as is (test fixtures): outside the TypeScript project.
+    files: ['eslint.config.js', 'packages/*/test/fixtures/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

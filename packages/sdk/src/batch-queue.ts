@@ -184,6 +184,27 @@ export class BatchQueue<T> {
     await this.flush();
   }
 
+  /**
+   * Forgets the oldest item that is not being sent, to make room for a newer one (the caller counts
+   * it; `dropped` counts undeliverable items only); false when every item held is being sent.
+   */
+  dropOldest(): boolean {
+    const first = this.sending ? 1 : 0;
+    const batch = this.batches[first];
+    if (batch) {
+      // Never sent yet, so its idempotency key has not reached the server: it may change.
+      batch.lines.shift();
+      if (batch.lines.length === 0) this.batches.splice(first, 1);
+    } else if (this.current.length > 0) {
+      const line = this.current.shift() ?? '';
+      this.currentBytes -= line.length + 1;
+    } else {
+      return false;
+    }
+    this.stats.buffered--;
+    return true;
+  }
+
   /** Refuses further items and forgets those not delivered; returns how many there were. */
   abandon(): number {
     this.closed = true;

@@ -197,7 +197,9 @@ export class Synctrail {
 
   /**
    * Starts recording the process's outgoing HTTP calls (fetch, undici, node:http/https) as Synctrail
-   * calls, secrets masked before they leave the process. Stop it with `await capture.stop()`.
+   * calls, secrets masked before they leave the process; with `incoming: true`, also the requests the
+   * process's HTTP servers receive (Express, Fastify, Koa, plain node:http). Stop it with
+   * `await capture.stop()`. For capture without code, see `@synctrail/sdk/register`.
    *
    * @example
    * ```ts

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,8 @@ import { serverEnv } from './helpers.js';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+/** An app that knows nothing of Synctrail (register.test.ts runs it from the sources). */
+const ZERO_CODE_APP = fileURLToPath(new URL('./fixtures/zero-code-app.mjs', import.meta.url));
 
 /** A connector as a new user writes it from the README, in a project of its own. */
 const CONNECTOR = `import { Synctrail, SynctrailError, type ActionDraft, type CallInput } from '@synctrail/sdk';
@@ -77,6 +81,7 @@ describe('the SDK packed and installed outside the workspace', () => {
       JSON.stringify({ name: 'packed-connector', private: true, type: 'module' }),
     );
     writeFileSync(join(project, 'connector.ts'), CONNECTOR);
+    copyFileSync(ZERO_CODE_APP, join(project, 'app.mjs'));
     for (const [name, config] of Object.entries(TSCONFIGS)) {
       writeFileSync(join(project, name), JSON.stringify(config));
     }
@@ -105,6 +110,8 @@ describe('the SDK packed and installed outside the workspace', () => {
     ]);
     expect(stdout).toContain('package/dist/index.js');
     expect(stdout).toContain('package/dist/index.d.ts');
+    expect(stdout).toContain('package/dist/register.js');
+    expect(stdout).toContain('package/dist/register.d.ts');
     expect(stdout).not.toContain('.test.ts');
   });
 
@@ -158,6 +165,37 @@ describe('the SDK packed and installed outside the workspace', () => {
         const calls = (await server.call('GET', `/api/v1/calls?appFrom=packed-connector`)).json.items;
         expect(calls.some((c: { runId?: string }) => c.runId === runId)).toBe(true);
       };
+
+      it('captures an unchanged app run with node --import @synctrail/sdk/register', async () => {
+        const partner = http.createServer((req, res) => res.end('{"partner":true}'));
+        await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
+        try {
+          const partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+          const app = `packed-zero-code-${kind}`;
+          const { stdout, stderr } = await run(
+            process.execPath,
+            ['--import', '@synctrail/sdk/register', 'app.mjs'],
+            {
+              cwd: project,
+              env: { ...env, SYNCTRAIL_APP: app, MODE: 'oneshot', PARTNER_URL: partnerUrl },
+            },
+          );
+          expect(stdout).toContain('{"oneshot":200}');
+          expect(stderr).not.toContain('synctrail:');
+          const calls = (await server.call('GET', `/api/v1/calls?app=${app}`)).json.items;
+          expect(calls).toMatchObject([
+            {
+              direction: 'OUTGOING',
+              appFrom: app,
+              method: 'GET',
+              url: `${partnerUrl}/oneshot?api_key=***`,
+              statusCode: 200,
+            },
+          ]);
+        } finally {
+          partner.close();
+        }
+      }, 60_000);
 
       it('runs the connector compiled by tsc, and the run arrives', async () => {
         await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project });

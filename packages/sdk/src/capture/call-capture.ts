@@ -1,6 +1,6 @@
 import { MAX_CALLS_PER_BATCH, type CallInput } from '@synctrail/types';
 import { BatchQueue, type BatchingOptions, type QueueStats } from '../batch-queue.js';
-import type { SynctrailError } from '../errors.js';
+import { SynctrailError } from '../errors.js';
 import type { Transport } from '../transport.js';
 import { bodyText, headerValue } from './body.js';
 import { maskBody, maskHeaders, maskUrl, type HeaderRecord } from './masking.js';
@@ -34,9 +34,18 @@ export interface CaptureOptions {
   redact?: (call: CallInput) => CallInput | null;
   /** Bytes of each request and response body kept (default 64 KiB, at most 512 KiB); the rest is cut. */
   maxBodyBytes?: number;
-  /** Return false to leave a request out, e.g. calls to a metrics endpoint. */
-  filter?: (url: URL, method: string) => boolean;
-  /** Batching of the recorded calls (same defaults as actions). When the buffer is full, calls are dropped. */
+  /** Return false to leave a request out, e.g. calls to a metrics endpoint or incoming health checks. */
+  filter?: (url: URL, method: string, direction: 'OUTGOING' | 'INCOMING') => boolean;
+  /**
+   * Also record the requests the process's own HTTP servers receive (`node:http`/`node:https`, so
+   * Express, Fastify, Koa…) as `INCOMING` calls: `appFrom` is the sender (the host of `Origin`/`Referer`,
+   * else the client address), `appTo` is `app`. Off by default; `@synctrail/sdk/register` turns it on.
+   */
+  incoming?: boolean;
+  /**
+   * Batching of the recorded calls (same defaults as actions). When `maxBuffered` calls wait, the
+   * oldest waiting one is dropped for each new one (counted in `dropped`).
+   */
   batching?: BatchingOptions;
   /** Called when calls could not be delivered and were given up, with how many. */
   onError?: (error: SynctrailError, droppedCalls: number) => void;
@@ -60,10 +69,17 @@ function recordedBody(
   return text === null ? null : maskBody(text, headerValue(headers, 'content-type'));
 }
 
+/** The SDK's own user agent (transport.ts): a Synctrail server in the same process receiving its reports. */
+function isSdkUserAgent(o: Observation): boolean {
+  const agent = headerValue(o.requestHeaders, 'user-agent');
+  return agent !== undefined && agent.startsWith('synctrail-sdk/');
+}
+
 /**
- * Records the process's outgoing HTTP calls (global `fetch`, undici, `node:http`, `node:https`) as
- * Synctrail calls, masked before they leave the process, and sends them in batches. Requests the SDK
- * makes to Synctrail itself are never recorded. Get one from `client.captureCalls()`.
+ * Records the process's outgoing HTTP calls (global `fetch`, undici, `node:http`, `node:https`) — and,
+ * with `incoming: true`, the requests its HTTP servers receive — as Synctrail calls, masked before they
+ * leave the process, and sends them in batches. Requests the SDK makes to Synctrail itself are never
+ * recorded. Get one from `client.captureCalls()`.
  *
  * @example
  * ```ts
@@ -74,10 +90,13 @@ function recordedBody(
  */
 export class CallCapture implements TapListener {
   readonly maxBodyBytes: number;
+  /** @internal Whether the taps deliver incoming requests too. */
+  readonly incoming: boolean;
+  private readonly abort = new AbortController();
   private readonly queue: BatchQueue<CallInput>;
   private readonly ownOrigin: string;
   private stopped = false;
-  /** Calls left out because the buffer was full. */
+  /** Calls dropped because the buffer was full (the oldest waiting ones, or the new one if none could go). */
   dropped = 0;
 
   /** @internal Use `client.captureCalls()`. */
@@ -87,12 +106,14 @@ export class CallCapture implements TapListener {
   ) {
     if (!options.app) throw new TypeError('captureCalls: `app` is required.');
     this.maxBodyBytes = Math.min(MAX_BODY_BYTES, Math.max(0, options.maxBodyBytes ?? DEFAULT_BODY_BYTES));
+    this.incoming = options.incoming === true;
     this.ownOrigin = transport.origin;
     this.queue = new BatchQueue<CallInput>(
       async (lines, key) => {
         await transport.request('POST', '/api/v1/calls', {
           body: { raw: `${lines.join('\n')}\n`, contentType: 'application/x-ndjson' },
           idempotencyKey: key,
+          signal: this.abort.signal,
         });
       },
       options.batching,
@@ -101,7 +122,7 @@ export class CallCapture implements TapListener {
     addTapListener(this);
   }
 
-  /** Calls recorded and delivered, waiting, or dropped (buffer full or undeliverable). */
+  /** Calls delivered, waiting, and given up as undeliverable (those dropped for room are in `dropped`). */
   get stats(): QueueStats {
     return this.queue.statistics;
   }
@@ -115,16 +136,19 @@ export class CallCapture implements TapListener {
     } catch {
       return;
     }
-    if (url.origin === this.ownOrigin) return;
-    if (this.options.filter && !this.options.filter(url, observation.method)) return;
-    // Never hold up the caller's request: when the buffer is full, the call is dropped and counted.
-    if (this.queue.full) {
-      this.dropped++;
-      return;
-    }
+    const direction = observation.direction ?? 'OUTGOING';
+    // Synctrail's own traffic: the SDK's requests, and (when Synctrail runs in this process) their arrival.
+    if (url.origin === this.ownOrigin || (direction === 'INCOMING' && isSdkUserAgent(observation))) return;
+    if (this.options.filter && !this.options.filter(url, observation.method, direction)) return;
     const call = this.toCall(observation, url);
     const redacted = this.options.redact ? this.options.redact(call) : call;
-    if (redacted) void this.queue.push(redacted);
+    if (!redacted) return;
+    // Never hold up the caller's request: when the buffer is full, the oldest waiting call gives way.
+    if (this.queue.full) {
+      this.dropped++;
+      if (!this.queue.dropOldest()) return;
+    }
+    void this.queue.push(redacted);
   }
 
   /** Sends the calls recorded so far; resolves when the server has stored them. */
@@ -132,13 +156,42 @@ export class CallCapture implements TapListener {
     return this.queue.flush();
   }
 
-  /** Stops recording and delivers what was recorded. */
-  async stop(): Promise<void> {
+  /**
+   * Stops recording and delivers what was recorded. With `timeoutMs`, resolves by then at the latest:
+   * what is not delivered by the deadline is given up (counted in `stats.dropped`, reported to
+   * `onError`) and the request in flight is cancelled, so the capture no longer keeps the process alive.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', async () => {
+   *   await capture.stop({ timeoutMs: 2_000 });
+   *   process.exit(143);
+   * });
+   * ```
+   */
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     if (!this.stopped) {
       this.stopped = true;
       removeTapListener(this);
     }
-    await this.queue.close();
+    const closing = this.queue.close();
+    if (options.timeoutMs === undefined) return closing;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), Math.max(0, options.timeoutMs ?? 0));
+    });
+    let outcome: boolean;
+    try {
+      outcome = await Promise.race([closing.then(() => false), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!outcome) return;
+    this.abort.abort(
+      new SynctrailError(0, 'timeout', `Calls not delivered within ${options.timeoutMs} ms were given up.`),
+    );
+    // Every batch left now fails at once (the signal is aborted) and is counted as dropped.
+    await closing.catch(() => undefined);
   }
 
   private toCall(o: Observation, url: URL): CallInput {
@@ -146,12 +199,14 @@ export class CallCapture implements TapListener {
     const responseBody = o.error
       ? `[no complete response: ${describeFailure(o.error)}]`
       : recordedBody(o.responseBody, o.responseHeaders, this.maxBodyBytes);
+    const app = this.options.app.slice(0, 100);
+    const other = (o.direction === 'INCOMING' ? o.peer : url.hostname) || 'unknown';
     return {
       ...(this.options.organizationId ? { organizationId: this.options.organizationId } : {}),
       at: o.at.toISOString(),
-      direction: 'OUTGOING',
-      appFrom: this.options.app.slice(0, 100),
-      appTo: (url.hostname || 'unknown').slice(0, 100),
+      ...(o.direction === 'INCOMING'
+        ? { direction: 'INCOMING' as const, appFrom: other.slice(0, 100), appTo: app }
+        : { direction: 'OUTGOING' as const, appFrom: app, appTo: other.slice(0, 100) }),
       action: 'NA',
       method,
       url: maskUrl(o.url).slice(0, 8000),

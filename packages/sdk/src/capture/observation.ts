@@ -22,6 +22,10 @@ export interface Observation {
   responseBody: BodyBuffer;
   /** Set when the request failed without a (complete) response. */
   error?: unknown;
+  /** `INCOMING` for a request the process's own HTTP server received; outgoing otherwise. */
+  direction?: 'OUTGOING' | 'INCOMING';
+  /** For an incoming request: who sent it (the host of its `Origin`/`Referer`, else the client address). */
+  peer?: string;
 }
 
 /**
@@ -55,6 +59,10 @@ export class PendingExchange {
   responseHeaders: HeaderRecord = {};
   readonly responseBody: BodyBuffer;
   error: unknown;
+  /** See {@link Observation.direction}. */
+  direction: 'OUTGOING' | 'INCOMING' = 'OUTGOING';
+  /** See {@link Observation.peer}. */
+  peer: string | undefined;
   private done = false;
 
   constructor(
@@ -84,6 +92,8 @@ export class PendingExchange {
       responseHeaders: this.responseHeaders,
       responseBody: this.responseBody,
       ...(this.error !== undefined ? { error: this.error } : {}),
+      ...(this.direction === 'INCOMING' ? { direction: this.direction } : {}),
+      ...(this.peer !== undefined ? { peer: this.peer } : {}),
     });
   }
 }

@@ -1,9 +1,10 @@
 import { installHttpTap } from './http-tap.js';
 import type { Observation, Sink } from './observation.js';
+import { installServerTap } from './server-tap.js';
 import { installUndiciTap } from './undici-tap.js';
 
 /**
- * Receives every outgoing exchange of the process while registered.
+ * Receives every outgoing exchange of the process while registered, and every incoming one if it asks.
  *
  * @example
  * ```ts
@@ -13,16 +14,21 @@ import { installUndiciTap } from './undici-tap.js';
 export interface TapListener {
   /** Bytes of each body this listener wants kept. */
   readonly maxBodyBytes: number;
+  /** Also receive the requests the process's HTTP servers receive (direction `INCOMING`). */
+  readonly incoming?: boolean;
   observe(observation: Observation): void;
 }
 
 const listeners = new Set<TapListener>();
 let uninstall: (() => void)[] = [];
+let uninstallServer: (() => void) | undefined;
 
 const sink: Sink = {
   bodyLimit: () => Math.max(0, ...[...listeners].map((l) => l.maxBodyBytes)),
   emit(observation) {
+    const incoming = observation.direction === 'INCOMING';
     for (const listener of listeners) {
+      if (incoming && !listener.incoming) continue;
       try {
         listener.observe(observation);
       } catch {
@@ -43,6 +49,8 @@ const sink: Sink = {
 export function addTapListener(listener: TapListener): void {
   listeners.add(listener);
   if (uninstall.length === 0) uninstall = [installUndiciTap(sink), installHttpTap(sink)];
+  // The server tap wraps each incoming request's streams: installed only while someone wants them.
+  if (listener.incoming && !uninstallServer) uninstallServer = installServerTap(sink);
 }
 
 /**
@@ -55,6 +63,10 @@ export function addTapListener(listener: TapListener): void {
  */
 export function removeTapListener(listener: TapListener): void {
   listeners.delete(listener);
+  if (uninstallServer && ![...listeners].some((l) => l.incoming)) {
+    uninstallServer();
+    uninstallServer = undefined;
+  }
   if (listeners.size > 0) return;
   for (const stop of uninstall) stop();
   uninstall = [];
