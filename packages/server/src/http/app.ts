@@ -138,6 +138,11 @@ export async function buildApp(
     });
 
   app.setErrorHandler(handleError);
+  // First, so that a request's span covers every hook (draining, rate limits, authentication).
+  if (config.otel) {
+    const { startOtelOut } = await import('../metrics/otel-out.js');
+    await startOtelOut(app, config.otel, metrics, services.runCounts);
+  }
   registerShutdown(app);
   registerRequestMetrics(app, metrics);
   app.setNotFoundHandler((request, reply) =>
