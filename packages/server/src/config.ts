@@ -30,6 +30,16 @@ const Env = Type.Object({
   SYNCTRAIL_EVENTS_POLL_MS: Type.Integer({ minimum: 20, maximum: 60_000, default: 300 }),
   SYNCTRAIL_EVENTS_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 10 * 60 * 1000, default: 15_000 }),
   SYNCTRAIL_EVENTS_RETENTION_MINUTES: Type.Number({ exclusiveMinimum: 0, default: 60 }),
+  SYNCTRAIL_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  SYNCTRAIL_METRICS_RUNS_CACHE_MS: Type.Integer({ minimum: 0, maximum: 10 * 60 * 1000, default: 10_000 }),
+  SYNCTRAIL_OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  OTEL_SERVICE_NAME: Type.String({ minLength: 1, default: 'synctrail' }),
+  // `key=value` pairs separated by commas, as the OpenTelemetry specification writes them.
+  OTEL_EXPORTER_OTLP_HEADERS: Type.Optional(
+    Type.String({ pattern: '^\\s*[^=,\\s]+\\s*=[^,]*(,\\s*[^=,\\s]+\\s*=[^,]*)*$' }),
+  ),
+  OTEL_BSP_SCHEDULE_DELAY: Type.Integer({ minimum: 10, maximum: 10 * 60 * 1000, default: 5000 }),
+  OTEL_METRIC_EXPORT_INTERVAL: Type.Integer({ minimum: 100, maximum: 60 * 60 * 1000, default: 60_000 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -72,6 +82,42 @@ export interface Config {
   /** The password of the demo's accounts (generated per demo when unset). */
   demoPassword: string | undefined;
   logLevel: Static<typeof Env>['LOG_LEVEL'];
+  /** A bearer token that may read `GET /metrics` (and nothing else), besides operators. */
+  metricsToken: string | undefined;
+  /** How long the run gauges' grouped query is reused between scrapes. */
+  metricsRunsCacheMs: number;
+  /** OpenTelemetry out: request spans and the metrics over OTLP/HTTP; off (no SDK loaded) when unset. */
+  otel: OtelConfig | undefined;
+}
+
+/** Where and how the server exports its own traces and metrics. */
+export interface OtelConfig {
+  /** The OTLP/HTTP base URL: traces go to `<endpoint>/v1/traces`, metrics to `<endpoint>/v1/metrics`. */
+  endpoint: string;
+  serviceName: string;
+  headers: Record<string, string>;
+  /** How long finished spans wait to be sent together. */
+  spanDelayMs: number;
+  metricIntervalMs: number;
+}
+
+/** `a=1, b=two` → `{ a: '1', b: 'two' }` (values percent-decoded, as the specification allows). */
+function parseOtlpHeaders(text: string | undefined): Record<string, string> {
+  if (text === undefined) return {};
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      const value = pair.slice(at + 1).trim();
+      try {
+        return [pair.slice(0, at).trim(), decodeURIComponent(value)];
+      } catch (error) {
+        throw new ConfigError(
+          `invalid configuration:\n  OTEL_EXPORTER_OTLP_HEADERS: the value of ${pair.slice(0, at).trim()} is not valid percent-encoding`,
+          { cause: error },
+        );
+      }
+    }),
+  );
 }
 
 /**
@@ -193,5 +239,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consoleDir: e.SYNCTRAIL_CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR,
     demoPassword: e.SYNCTRAIL_DEMO_PASSWORD,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.SYNCTRAIL_METRICS_TOKEN,
+    metricsRunsCacheMs: e.SYNCTRAIL_METRICS_RUNS_CACHE_MS,
+    otel:
+      e.SYNCTRAIL_OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? undefined
+        : {
+            endpoint: e.SYNCTRAIL_OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''),
+            serviceName: e.OTEL_SERVICE_NAME,
+            headers: parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
+            spanDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
+            metricIntervalMs: e.OTEL_METRIC_EXPORT_INTERVAL,
+          },
   };
 }

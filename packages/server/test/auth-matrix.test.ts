@@ -23,6 +23,9 @@ const PUBLIC = new Set([
   'HEAD /*',
 ]);
 
+/** Opens `GET /metrics` (and nothing else: checked below). */
+const METRICS_TOKEN = 'auth-matrix-metrics-token-0123';
+
 interface RawAnswer {
   status: number;
   body: string;
@@ -60,6 +63,7 @@ for (const kind of ENGINES) {
 
     beforeAll(async () => {
       t = await startTestApp(kind, {
+        metricsToken: METRICS_TOKEN,
         refusedCredentialsPerMinute: 1_000_000,
         addressRateLimitPerMinute: 1_000_000,
         rateLimitPerMinute: 1_000_000,
@@ -135,6 +139,19 @@ for (const kind of ENGINES) {
         }
       }
       expect(failures).toEqual([]);
+    });
+
+    it('takes the metrics token on GET /metrics only', async () => {
+      expect(protectedRoutes().map((r) => `${r.method} ${r.url}`)).toContain('GET /metrics');
+      const opened: string[] = [];
+      for (const route of protectedRoutes()) {
+        const answer = await rawRequest(
+          port,
+          `${route.method} ${concrete(route.url)} HTTP/1.1\r\nAuthorization: Bearer ${METRICS_TOKEN}`,
+        );
+        if (answer.status !== 401) opened.push(`${route.method} ${route.url}: ${answer.status}`);
+      }
+      expect(opened).toEqual(['GET /metrics: 200', 'HEAD /metrics: 200']);
     });
 
     it('answers what no route serves, under the console’s catch-all too, with the JSON 404 and no data', async () => {

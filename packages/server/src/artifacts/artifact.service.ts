@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Artifact, ArtifactKind, Page } from '@synctrail/types';
 import type { Access } from '../auth/access.js';
 import type { Engine } from '../storage/engine.js';
+import { Metrics } from '../metrics/metrics.js';
 import { AppError, notFound } from '../http/errors.js';
 import { isUuid } from '../shared/filters.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -188,6 +189,7 @@ export class ArtifactService {
     private readonly idempotency: IdempotencyService,
     private readonly maxBytes: number,
     private readonly masking: MaskerSource = BASELINE_MASKERS,
+    private readonly metrics: Metrics = new Metrics(),
   ) {
     this.repository = new ArtifactRepository(engine);
   }
@@ -230,7 +232,9 @@ export class ArtifactService {
     });
     try {
       const { sizeBytes, sha256 } = await this.receive(id, upload.body, masker);
-      return await this.finish(access.actor, id, sizeBytes, sha256, idempotency);
+      const result = await this.finish(access.actor, id, sizeBytes, sha256, idempotency);
+      if (!result.replayed) this.metrics.ingested('artifact_bytes', sizeBytes);
+      return result;
     } catch (error) {
       await this.discard(id, error);
       throw error;

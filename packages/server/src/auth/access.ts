@@ -8,6 +8,8 @@ export type Scope = 'ingest' | 'read' | 'admin' | 'payloads';
 
 export type Grants = 'all' | ReadonlyMap<string, ReadonlySet<Scope>>;
 
+const METRICS_SCRAPER = 'metrics:token';
+
 const EVERYTHING: ReadonlySet<Scope> = new Set<Scope>(['ingest', 'read', 'admin', 'payloads']);
 
 /**
@@ -29,6 +31,19 @@ export class Access {
   /** A credential of one organization with the given scopes (API keys). */
   static forOrganization(actor: string, organizationId: string, scopes: Iterable<Scope>): Access {
     return new Access(actor, new Map([[organizationId, new Set(scopes)]]));
+  }
+
+  /**
+   * The holder of `SYNCTRAIL_METRICS_TOKEN`: it may read `GET /metrics` (deployment totals, no
+   * tenant's data) and is granted nothing in any organization.
+   */
+  static metricsScraper(): Access {
+    return new Access(METRICS_SCRAPER, new Map());
+  }
+
+  /** Operators and the metrics token may read the deployment's metrics; organization credentials may not. */
+  get maySeeMetrics(): boolean {
+    return this.grants === 'all' || this.actor === METRICS_SCRAPER;
   }
 
   get isOperator(): boolean {

@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/audit-request.js';
 import { attachment, exportFileName } from '../exports/export-request.js';
 import type { BundlePlan } from './bundle.service.js';
 import { streamBundle } from './bundle-writer.js';
+import type { BundleScope } from '../metrics/metrics.js';
 
 const ZipContent = Type.Unsafe<Readable>({
   type: 'string',
@@ -25,7 +26,14 @@ const LAYOUT =
   '`bundle.download`.';
 
 /** Sends a bundle; a client that goes away stops the reading of the file in progress. */
-async function sendBundle(s: Services, req: FastifyRequest, reply: FastifyReply, plan: BundlePlan, at: Date) {
+async function sendBundle(
+  s: Services,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  scope: BundleScope,
+  plan: BundlePlan,
+  at: Date,
+) {
   if (req.method === 'HEAD') {
     attachment(reply, exportFileName(`${plan.subject}-logs`, {}, at, 'zip'), 'application/zip');
     return reply.send();
@@ -37,6 +45,10 @@ async function sendBundle(s: Services, req: FastifyRequest, reply: FastifyReply,
   const body = streamBundle(plan.files, plan.manifest, {
     signal: abort.signal,
     onEnd: async ({ files, complete }) => {
+      s.metrics.bundled(
+        scope,
+        files.reduce((sum, file) => sum + file.size, 0),
+      );
       const event = {
         action: 'bundle.download' as const,
         organizationId: plan.organizationId,
@@ -69,7 +81,7 @@ export function bundleRoutes(app: App, s: Services) {
     },
     async (req, reply) => {
       const at = new Date();
-      return sendBundle(s, req, reply, await s.bundles.forRun(req.access, req.params.id, at), at);
+      return sendBundle(s, req, reply, 'run', await s.bundles.forRun(req.access, req.params.id, at), at);
     },
   );
 
@@ -88,7 +100,14 @@ export function bundleRoutes(app: App, s: Services) {
     },
     async (req, reply) => {
       const at = new Date();
-      return sendBundle(s, req, reply, await s.bundles.forUser(req.access, req.params.id, req.query, at), at);
+      return sendBundle(
+        s,
+        req,
+        reply,
+        'user',
+        await s.bundles.forUser(req.access, req.params.id, req.query, at),
+        at,
+      );
     },
   );
 
@@ -108,7 +127,7 @@ export function bundleRoutes(app: App, s: Services) {
     async (req, reply) => {
       const at = new Date();
       const plan = await s.bundles.forOrganization(req.access, req.params.id, req.query, at);
-      return sendBundle(s, req, reply, plan, at);
+      return sendBundle(s, req, reply, 'organization', plan, at);
     },
   );
 }

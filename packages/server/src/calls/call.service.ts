@@ -21,6 +21,7 @@ import { canonicalCodes } from '../shared/enum-aliases.js';
 import type { Masker } from '../masking/masker.js';
 import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
 import type { CallsIngested, LiveEventService } from '../events/live-event.service.js';
+import { Metrics } from '../metrics/metrics.js';
 
 const REQUEST_TYPE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
@@ -68,6 +69,7 @@ export class CallService {
     private readonly engine: Engine,
     private readonly events: LiveEventService,
     private readonly masking: MaskerSource = BASELINE_MASKERS,
+    private readonly metrics: Metrics = new Metrics(),
   ) {
     this.repository = new CallRepository(engine);
   }
@@ -79,6 +81,7 @@ export class CallService {
   async append(access: Access, inputs: readonly CallInput[]): Promise<CallBatchResult> {
     access.require('ingest');
     if (inputs.length === 0) return { accepted: 0, ids: [] };
+    const startedAt = performance.now();
     const organizationIds = inputs.map((input, index) => this.organizationOf(access, input, index));
     return this.engine.transaction(async () => {
       await this.checkOrganizations(access, [...new Set(organizationIds)]);
@@ -93,6 +96,7 @@ export class CallService {
       });
       await this.repository.insertBatch(records);
       await this.events.callsIngested(ingested(records));
+      this.engine.afterCommit(() => this.metrics.batchStored('calls', records.length, startedAt));
       return { accepted: records.length, ids: records.map((r) => r.id) };
     });
   }

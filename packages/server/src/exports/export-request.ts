@@ -151,6 +151,7 @@ export async function sendCsvExport<T>(
   let result: ExportTally | undefined;
   const onEnd = async (tally: ExportTally) => {
     result = tally;
+    s.metrics.exported(spec.list, 'csv', tally.rows);
     const event = {
       action: 'export.csv' as const,
       organizationId: spec.organizationId ?? organizationOf(req, filters),

@@ -30,13 +30,15 @@ async function sendPdf(s: Services, req: FastifyRequest, reply: FastifyReply, sp
   }
   const writer = new PdfWriter({ ...spec.report, exportedAt: at });
   reply.raw.once('close', () => writer.abort());
-  const audit = (rows: number, complete: boolean) =>
-    recordAudit(s, req, {
+  const audit = (rows: number, complete: boolean) => {
+    s.metrics.exported(spec.list, 'pdf', rows);
+    return recordAudit(s, req, {
       action: 'export.pdf',
       organizationId: spec.organizationId,
       target: spec.target,
       details: { list: spec.list, filters: spec.filters, rows, complete },
     });
+  };
   void (async () => {
     let rows = 0;
     try {

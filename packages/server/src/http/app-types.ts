@@ -24,5 +24,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes that answer without credentials (health, docs). */
     public?: boolean;
+    /** Routes that also take `SYNCTRAIL_METRICS_TOKEN` as a bearer token (`GET /metrics`). */
+    metricsToken?: boolean;
   }
 }

@@ -61,6 +61,9 @@ import { integrationRoutes } from '../integrations/integration.routes.js';
 import { consoleRoutes } from '../console/console.routes.js';
 import { timelineRoutes } from '../timeline/timeline.routes.js';
 import { otlpRoutes } from '../otlp/otlp.routes.js';
+import { Metrics } from '../metrics/metrics.js';
+import { PrometheusMetrics } from '../metrics/prometheus.js';
+import { metricsRoutes, registerRequestMetrics } from '../metrics/metrics.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
@@ -121,17 +124,27 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
 
-  const services = createServices(options.engine, config);
+  const metrics = new Metrics();
+  const services = createServices(options.engine, config, metrics);
+  const prometheus = new PrometheusMetrics(services.runCounts);
+  metrics.attach(prometheus);
   const authenticator =
     options.authenticator ??
     createAuthenticator({
       bootstrapToken: config.bootstrapToken,
+      metricsToken: config.metricsToken,
       accounts: services.accounts,
       apiKeys: services.apiKeys,
     });
 
   app.setErrorHandler(handleError);
+  // First, so that a request's span covers every hook (draining, rate limits, authentication).
+  if (config.otel) {
+    const { startOtelOut } = await import('../metrics/otel-out.js');
+    await startOtelOut(app, config.otel, metrics, services.runCounts);
+  }
   registerShutdown(app);
+  registerRequestMetrics(app, metrics);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       error: {
@@ -216,6 +229,7 @@ export async function buildApp(
   runRoutes(app, services, config.batchMaxBytes);
   callRoutes(app, services, config.batchMaxBytes);
   otlpRoutes(app, services, config.batchMaxBytes);
+  metricsRoutes(app, prometheus);
   artifactRoutes(app, services, config);
   runControlRoutes(app, services);
   organizationRoutes(app, services);

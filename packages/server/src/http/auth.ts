@@ -34,6 +34,8 @@ export interface Authenticator {
 
 export interface AuthenticatorDeps {
   bootstrapToken: string | undefined;
+  /** Accepted on routes whose config says `metricsToken: true` (`GET /metrics`) only. */
+  metricsToken?: string | undefined;
   accounts: AccountService;
   apiKeys: ApiKeyService;
 }
@@ -54,6 +56,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         const token = match[1];
         if (deps.bootstrapToken && sameSecret(token, deps.bootstrapToken))
           return Access.operator('operator:bootstrap');
+        if (
+          deps.metricsToken &&
+          request.routeOptions.config.metricsToken === true &&
+          sameSecret(token, deps.metricsToken)
+        )
+          return Access.metricsScraper();
         const access = token.startsWith('st_') ? await deps.apiKeys.authenticate(token) : undefined;
         if (access) return access;
         throw new AppError(

@@ -22,19 +22,31 @@ import { LiveEventHub } from '../events/live-event-hub.js';
 import { LiveStreamService } from '../events/live-stream.service.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { OtlpService } from '../otlp/otlp.service.js';
+import { Metrics } from '../metrics/metrics.js';
+import { MetricsRepository } from '../metrics/metrics.repository.js';
+import { RunCounts } from '../metrics/run-counts.js';
 
-/** Every service, wired once per app. */
-export function createServices(engine: Engine, config: Config) {
+/** Every service, wired once per app (with the app's own metrics, which the services feed). */
+export function createServices(engine: Engine, config: Config, metrics: Metrics = new Metrics()) {
   const organizations = new OrganizationService(engine);
   const masking = new MaskingRuleService(engine, organizations);
   const integrations = new IntegrationService(engine, organizations, masking);
   const users = new UserService(engine, organizations);
   const issues = new IssueService(engine, users);
   const liveEvents = new LiveEventService(engine);
-  const runs = new RunService(engine, organizations, integrations, users, issues, liveEvents, masking);
+  const runs = new RunService(
+    engine,
+    organizations,
+    integrations,
+    users,
+    issues,
+    liveEvents,
+    masking,
+    metrics,
+  );
   const idempotency = new IdempotencyService(engine);
-  const calls = new CallService(engine, liveEvents, masking);
-  const artifacts = new ArtifactService(engine, runs, idempotency, config.artifactMaxBytes, masking);
+  const calls = new CallService(engine, liveEvents, masking, metrics);
+  const artifacts = new ArtifactService(engine, runs, idempotency, config.artifactMaxBytes, masking, metrics);
   const runControl = new RunControlService(engine, runs, integrations, users, {
     staleRunTimeoutMs: config.staleRunTimeoutMs,
     events: liveEvents,
@@ -78,6 +90,8 @@ export function createServices(engine: Engine, config: Config) {
     audit: new AuditService(engine),
     timeline: new TimelineService(engine, users),
     masking,
+    metrics,
+    runCounts: new RunCounts(new MetricsRepository(engine), config.metricsRunsCacheMs),
   };
 }
 

@@ -32,6 +32,7 @@ import { SessionRepository } from './session.repository.js';
 import { parseRunFilters } from './run-filters.js';
 import { allowedMoves, canMove, isFinal, tally } from './run-rules.js';
 import type { LiveEventService } from '../events/live-event.service.js';
+import { Metrics } from '../metrics/metrics.js';
 
 /** A heartbeat is a live event when the previous one is at least this old (or there was none). */
 export const HEARTBEAT_EVENT_EVERY_MS = 15_000;
@@ -87,6 +88,7 @@ export class RunService {
     private readonly issues: IssueService,
     private readonly events: LiveEventService,
     private readonly masking: MaskerSource = BASELINE_MASKERS,
+    private readonly metrics: Metrics = new Metrics(),
   ) {
     this.repository = new RunRepository(engine);
     this.actions = new ActionRepository(engine);
@@ -273,6 +275,7 @@ export class RunService {
     inputs: readonly ActionInput[],
   ): Promise<ActionBatchResult> {
     access.require('ingest');
+    const startedAt = performance.now();
     return this.engine.transaction(async () => {
       const run = await this.get(access, id, 'ingest');
       if (isFinal(run.progress)) {
@@ -299,6 +302,7 @@ export class RunService {
       records.forEach((r, i) => (r.seq = firstSeq + i));
       await this.actions.insertBatch(id, records);
       await this.events.runChanged(updated);
+      this.engine.afterCommit(() => this.metrics.batchStored('actions', records.length, startedAt));
       return { accepted: inputs.length, firstSeq, run: updated };
     });
   }

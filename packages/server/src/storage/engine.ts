@@ -32,6 +32,11 @@ export interface Engine {
   /** Runs `fn` in a transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
+   * Runs `fn` once the current (outermost) transaction has committed, or at once outside one; never
+   * when it rolls back. For side effects that must not count what was undone (metrics).
+   */
+  afterCommit(fn: () => void): void;
+  /**
    * Loads rows fast into `table` inside the current transaction (COPY / prepared inserts). The rows
    * are the engine's to consume: it may convert their values in place.
    */
@@ -64,4 +69,18 @@ export interface Engine {
   /** Whether the engine answers a trivial query (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * Runs what `afterCommit` queued. The transaction has committed, so a callback that throws cannot
+ * undo it nor fail the request: the error is reported as a process warning, and the rest still run.
+ */
+export function runAfterCommit(callbacks: readonly (() => void)[]): void {
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch (error) {
+      process.emitWarning(error instanceof Error ? error : String(error), 'AfterCommitWarning');
+    }
+  }
 }

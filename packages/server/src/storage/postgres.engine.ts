@@ -15,7 +15,7 @@ import {
   type SelectQueryBuilder,
 } from 'kysely';
 import type { Database } from './database.js';
-import type { BulkTable, ColumnTypes, Engine } from './engine.js';
+import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine } from './engine.js';
 
 // COUNT(*) and bigserial come back as int8; our counts fit comfortably in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -23,6 +23,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 interface TxContext {
   db: Kysely<Database>;
   client: pg.PoolClient;
+  /** What `afterCommit` queued. */
+  committed: (() => void)[];
 }
 
 /** A pool of one: lets a Kysely instance run on the client that holds our transaction. */
@@ -82,10 +84,12 @@ export class PostgresEngine implements Engine {
     const client = await this.pool.connect();
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) });
     let broken: unknown;
+    const committed: (() => void)[] = [];
     try {
       await client.query('begin');
-      const result = await this.#tx.run({ db, client }, () => fn(db));
+      const result = await this.#tx.run({ db, client, committed }, () => fn(db));
       await client.query('commit');
+      runAfterCommit(committed);
       return result;
     } catch (error) {
       try {
@@ -98,6 +102,12 @@ export class PostgresEngine implements Engine {
       // A client whose rollback failed is in an unknown state: destroy it rather than reuse it.
       client.release(broken instanceof Error ? broken : undefined);
     }
+  }
+
+  afterCommit(fn: () => void): void {
+    const current = this.#tx.getStore();
+    if (current) current.committed.push(fn);
+    else fn();
   }
 
   async bulkInsert(table: BulkTable, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {

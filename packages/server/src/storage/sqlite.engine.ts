@@ -13,7 +13,7 @@ import {
   type SqliteStatement,
 } from 'kysely';
 import type { Database } from './database.js';
-import type { BulkTable, ColumnTypes, Engine } from './engine.js';
+import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine } from './engine.js';
 
 /** better-sqlite3 binds only numbers, strings, bigints, buffers and null: convert the rest. */
 function bindable(value: unknown): unknown {
@@ -64,7 +64,7 @@ export class SqliteEngine implements Engine {
   readonly raw: BetterSqlite3.Database;
   readonly #file: string;
   readonly #base: Kysely<Database>;
-  readonly #tx = new AsyncLocalStorage<Kysely<Database>>();
+  readonly #tx = new AsyncLocalStorage<{ db: Kysely<Database>; committed: (() => void)[] }>();
   readonly #inserts = new Map<string, BetterSqlite3.Statement>();
 
   constructor(options: SqliteEngineOptions) {
@@ -82,13 +82,24 @@ export class SqliteEngine implements Engine {
   }
 
   get db(): Kysely<Database> {
-    return this.#tx.getStore() ?? this.#base;
+    return this.#tx.getStore()?.db ?? this.#base;
   }
 
   async transaction<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
     const current = this.#tx.getStore();
-    if (current) return fn(current);
-    return this.#base.transaction().execute((tx) => this.#tx.run(tx, () => fn(tx)));
+    if (current) return fn(current.db);
+    const committed: (() => void)[] = [];
+    const result = await this.#base
+      .transaction()
+      .execute((tx) => this.#tx.run({ db: tx, committed }, () => fn(tx)));
+    runAfterCommit(committed);
+    return result;
+  }
+
+  afterCommit(fn: () => void): void {
+    const current = this.#tx.getStore();
+    if (current) current.committed.push(fn);
+    else fn();
   }
 
   async bulkInsert(table: BulkTable, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
