@@ -32,8 +32,13 @@ describe('loadConfig: metrics and OpenTelemetry out', () => {
         SYNCTRAIL_METRICS_TOKEN: 'short',
       });
     expect(bad).toThrow(ConfigError);
-    expect(bad).toThrow(/SYNCTRAIL_OTEL_EXPORTER_OTLP_ENDPOINT[\s\S]*OTEL_EXPORTER_OTLP_HEADERS/);
-    expect(bad).toThrow(/SYNCTRAIL_METRICS_TOKEN: Expected string length greater or equal to 16/);
+    expect(bad).toThrow(
+      'SYNCTRAIL_OTEL_EXPORTER_OTLP_ENDPOINT="collector:4318": expected an http:// or https:// URL',
+    );
+    expect(bad).toThrow(
+      'OTEL_EXPORTER_OTLP_HEADERS (value not shown): expected key=value pairs separated by commas',
+    );
+    expect(bad).toThrow('SYNCTRAIL_METRICS_TOKEN (value not shown): expected at least 16 characters');
     expect(() =>
       loadConfig({
         SYNCTRAIL_OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',

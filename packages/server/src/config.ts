@@ -32,11 +32,16 @@ const Env = Type.Object({
   SYNCTRAIL_EVENTS_RETENTION_MINUTES: Type.Number({ exclusiveMinimum: 0, default: 60 }),
   SYNCTRAIL_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   SYNCTRAIL_METRICS_RUNS_CACHE_MS: Type.Integer({ minimum: 0, maximum: 10 * 60 * 1000, default: 10_000 }),
-  SYNCTRAIL_OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  SYNCTRAIL_OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s]+$', expected: 'an http:// or https:// URL' }),
+  ),
   OTEL_SERVICE_NAME: Type.String({ minLength: 1, default: 'synctrail' }),
   // `key=value` pairs separated by commas, as the OpenTelemetry specification writes them.
   OTEL_EXPORTER_OTLP_HEADERS: Type.Optional(
-    Type.String({ pattern: '^\\s*[^=,\\s]+\\s*=[^,]*(,\\s*[^=,\\s]+\\s*=[^,]*)*$' }),
+    Type.String({
+      pattern: '^\\s*[^=,\\s]+\\s*=[^,]*(,\\s*[^=,\\s]+\\s*=[^,]*)*$',
+      expected: 'key=value pairs separated by commas',
+    }),
   ),
   OTEL_BSP_SCHEDULE_DELAY: Type.Integer({ minimum: 10, maximum: 10 * 60 * 1000, default: 5000 }),
   OTEL_METRIC_EXPORT_INTERVAL: Type.Integer({ minimum: 100, maximum: 60 * 60 * 1000, default: 60_000 }),
@@ -131,7 +136,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose values are secrets: an error names them without echoing the value. */
-const SECRET = /TOKEN|PASSWORD|DATABASE_URL/;
+const SECRET = /TOKEN|PASSWORD|DATABASE_URL|HEADERS/;
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
