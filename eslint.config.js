@@ -29,7 +29,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', 'packages/cli/bin/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['packages/cli/bin/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );

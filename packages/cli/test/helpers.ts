@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OPERATOR_TOKEN } from '../../server/test/harness.js';
+
+export { OPERATOR_TOKEN };
+export { createTestDatabase, ENGINES, type TestDatabase } from '../../server/test/harness.js';
+export {
+  must,
+  startServerProcess,
+  storageEnv,
+  waitFor,
+  type ServerProcess,
+} from '../../server/test/server-process.js';
+
+/** The CLI's sources, as the bin runs them on a checkout that is not built. */
+const RUN = fileURLToPath(new URL('../src/run.ts', import.meta.url));
+export const BIN = fileURLToPath(new URL('../bin/synctrail.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON. */
+  json: any;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  /** Written to the command's standard input, which is then closed. */
+  input?: string;
+  /** Run the bin file instead of the sources. */
+  bin?: boolean;
+}
+
+/** A config directory of its own (XDG_CONFIG_HOME), so that tests never touch the user's profiles. */
+export function configHome(): string {
+  return mkdtempSync(join(tmpdir(), 'synctrail-cli-config-'));
+}
+
+/** Starts `synctrail ARGS` as a child process with piped stdio. */
+export function spawnCli(args: string[], options: CliOptions = {}): ChildProcess {
+  const entry = options.bin ? [BIN] : ['--conditions=development', '--import', 'tsx', RUN];
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  const child = spawn(process.execPath, [...entry, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin!.end(options.input ?? '');
+  return child;
+}
+
+/** Runs `synctrail ARGS` to its end: exit code, output, and stdout as JSON when it is. */
+export function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const child = spawnCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        json = undefined;
+      }
+      resolve({ code, stdout, stderr, json });
+    }),
+  );
+}
+
+/** The environment that points the CLI at a server as the operator, with a config directory of its own. */
+export function operatorEnv(url: string, home = configHome()): Record<string, string | undefined> {
+  return {
+    XDG_CONFIG_HOME: home,
+    SYNCTRAIL_URL: url,
+    SYNCTRAIL_TOKEN: OPERATOR_TOKEN,
+    SYNCTRAIL_PROFILE: undefined,
+    NO_COLOR: undefined,
+  };
+}
