@@ -2,7 +2,6 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BIN,
   cli,
   configHome,
   createTestDatabase,
@@ -14,6 +13,7 @@ import {
   storageEnv,
   type ServerProcess,
   type TestDatabase,
+  unbuiltBin,
 } from './helpers.js';
 import { seed, type Seeded } from './seed.js';
 
@@ -23,7 +23,7 @@ const MISSING = '0190a000-0000-7000-8000-000000000000';
 
 describe('synctrail without a server', () => {
   it('prints its commands and exit codes with --help, through the bin of a checkout that is not built', async () => {
-    const res = await cli(['--help'], { bin: true });
+    const res = await cli(['--help'], { bin: unbuiltBin() });
     expect(res.code).toBe(0);
     for (const command of [
       'login',
@@ -271,5 +271,3 @@ for (const kind of ENGINES) {
     });
   });
 }
-
-export { BIN };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +31,24 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   /** Written to the command's standard input, which is then closed. */
   input?: string;
-  /** Run the bin file instead of the sources. */
-  bin?: boolean;
+  /** Run this bin file instead of the sources. */
+  bin?: string;
+}
+
+/**
+ * The CLI as a fresh clone has it after `npm ci`: its bin and sources, no dist/ (which the packed-install
+ * suite builds in the workspace). Answers the path of that bin.
+ */
+export function unbuiltBin(): string {
+  const checkout = mkdtempSync(join(tmpdir(), 'synctrail-cli-unbuilt-'));
+  mkdirSync(join(checkout, 'bin'));
+  copyFileSync(BIN, join(checkout, 'bin', 'synctrail.js'));
+  symlinkSync(fileURLToPath(new URL('../src', import.meta.url)), join(checkout, 'src'));
+  symlinkSync(
+    fileURLToPath(new URL('../../../node_modules', import.meta.url)),
+    join(checkout, 'node_modules'),
+  );
+  return join(checkout, 'bin', 'synctrail.js');
 }
 
 /** A config directory of its own (XDG_CONFIG_HOME), so that tests never touch the user's profiles. */
@@ -42,7 +58,7 @@ export function configHome(): string {
 
 /** Starts `synctrail ARGS` as a child process with piped stdio. */
 export function spawnCli(args: string[], options: CliOptions = {}): ChildProcess {
-  const entry = options.bin ? [BIN] : ['--conditions=development', '--import', 'tsx', RUN];
+  const entry = options.bin ? [options.bin] : ['--conditions=development', '--import', 'tsx', RUN];
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   const child = spawn(process.execPath, [...entry, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
