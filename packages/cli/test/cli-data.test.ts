@@ -7,6 +7,7 @@ import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cli,
+  cliOnTerminal,
   createTestDatabase,
   ENGINES,
   must,
@@ -173,6 +174,8 @@ for (const kind of ENGINES) {
         expect(Object.keys(rows[0]!)).toEqual(['id', 'status', 'counters.errors']);
         expect(res.json).toMatchObject({ rows: errored.length });
         expect(existsSync(`${out}.part`)).toBe(false);
+        // Piped: no progress bar on stderr.
+        expect(res.stderr).not.toContain('B/s');
 
         const pdf = join(dir, `calls-${kind}.pdf`);
         const printed = await cli(['export', 'calls', '--format', 'pdf', '--out', pdf], { env });
@@ -238,6 +241,26 @@ for (const kind of ENGINES) {
         expect(nothing.stderr).toContain('Give one of RUN_ID, --user ID or --org ID');
         expect(missing.code).toBe(3);
         expect(readdirSync(dir).filter((f) => f.startsWith(`missing-${kind}`))).toEqual([]);
+      });
+    });
+
+    describe('on a terminal', () => {
+      const ESC = String.fromCharCode(27);
+
+      it('colours statuses and draws a progress bar, and NO_COLOR takes the colours away', async () => {
+        const out = join(dir, `terminal-${kind}.csv`);
+        const [listed, plain, exported] = await Promise.all([
+          cliOnTerminal(['runs', 'list', '--status', 'ERROR'], env),
+          cliOnTerminal(['runs', 'list', '--status', 'ERROR'], { ...env, NO_COLOR: '1' }),
+          cliOnTerminal(['export', 'actions', seeded.runId, '--out', out], env),
+        ]);
+        expect(listed.code).toBe(0);
+        expect(listed.stdout).toContain(`${ESC}[31mERROR${ESC}[39m`);
+        expect(plain.stdout).toContain(seeded.runId);
+        expect(plain.stdout).not.toContain(ESC);
+        expect(exported.code).toBe(0);
+        expect(exported.stdout).toMatch(/terminal-\w+\.csv {2}[\d.]+ k?B {2}[\d.]+ [kM]?B\/s {2}0:\d\d/);
+        expect(exported.stdout).toContain('rows 5');
       });
     });
 

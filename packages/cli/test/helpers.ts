@@ -31,6 +31,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   /** Written to the command's standard input, which is then closed. */
   input?: string;
+  /** Run this shell command under `script` (a pseudo-terminal) instead. */
+  script?: string;
   /** Run this bin file instead of the sources. */
   bin?: string;
 }
@@ -61,7 +63,9 @@ export function spawnCli(args: string[], options: CliOptions = {}): ChildProcess
   const entry = options.bin ? [options.bin] : ['--conditions=development', '--import', 'tsx', RUN];
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-  const child = spawn(process.execPath, [...entry, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = options.script
+    ? spawn('script', ['-qec', options.script, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [...entry, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin!.end(options.input ?? '');
   return child;
 }
@@ -84,6 +88,18 @@ export function cli(args: string[], options: CliOptions = {}): Promise<CliResult
       resolve({ code, stdout, stderr, json });
     }),
   );
+}
+
+/**
+ * Runs `synctrail ARGS` on a pseudo-terminal (util-linux `script`), as a person at a terminal does:
+ * stdout and stderr are a TTY, and arrive together.
+ */
+export function cliOnTerminal(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, '--conditions=development', '--import', 'tsx', RUN, ...args]
+    .map(quote)
+    .join(' ');
+  return cli([], { env, script: command });
 }
 
 /** The environment that points the CLI at a server as the operator, with a config directory of its own. */
