@@ -114,8 +114,16 @@ for (const kind of ENGINES) {
         const runs = await cli(['runs', 'list', '--json'], { env: plain });
         expect(runs.json.items.map((r: { id: string }) => r.id)).toContain(seeded.runId);
 
-        const logout = await cli(['logout'], { env: plain });
+        // A second login without --profile makes `default`, and leaves `ops` alone.
+        await cli(['login', '--url', server.url, '--token', OPERATOR_TOKEN], { env: plain });
+        const both = JSON.parse(readFileSync(file, 'utf8'));
+        expect(both.current).toBe('default');
+        expect(Object.keys(both.profiles).sort()).toEqual(['default', 'ops']);
+
+        const logout = await cli(['logout', '--profile', 'ops'], { env: plain });
         expect(logout.code, logout.stderr).toBe(0);
+        expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).profiles)).toEqual(['default']);
+        expect((await cli(['logout'], { env: plain })).code).toBe(0);
         expect(JSON.parse(readFileSync(file, 'utf8')).profiles).toEqual({});
         expect((await cli(['whoami'], { env: plain })).code).toBe(2);
       });

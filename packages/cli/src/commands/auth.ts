@@ -70,7 +70,8 @@ export function registerAuth(program: Command): void {
         'GET',
         '/api/v1/session',
       );
-      const name = ctx.store.profileName(ctx.options.profile);
+      // A login names its profile, or makes `default`: it never overwrites whichever was used last.
+      const name = ctx.options.profile ?? process.env.SYNCTRAIL_PROFILE ?? 'default';
       ctx.store.save(name, profile);
       if (ctx.out.machine)
         return ctx.out.json({ profile: name, url: options.url, ...info, csrfToken: undefined });
