@@ -39,13 +39,9 @@ describe('the CLI packed and installed in a project of its own', () => {
   let tarball: string;
   beforeAll(async () => {
     project = mkdtempSync(join(tmpdir(), 'synctrail-cli-packed-'));
-    await run(
-      'npm',
-      ['run', 'build', '-w', '@synctrail/types', '-w', '@synctrail/sdk', '-w', '@synctrail/cli'],
-      {
-        cwd: ROOT,
-      },
-    );
+    // The CLI bundles the SDK and the types from their sources: their own builds are not needed (nor
+    // raced with the SDK's packed-install suite, which rebuilds them).
+    await run('npm', ['run', 'build', '-w', '@synctrail/cli'], { cwd: ROOT });
     await run('npm', ['pack', '-w', '@synctrail/cli', '--pack-destination', project], { cwd: ROOT });
     tarball = readdirSync(project).find((f) => f.endsWith('.tgz'))!;
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'support-scripts', private: true }));
