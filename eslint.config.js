@@ -29,8 +29,12 @@ export default tseslint.config(
     },
   },
   {
-    // Plain JavaScript run by node as is (test fixtures): outside the TypeScript project.
-    files: ['eslint.config.js', 'packages/*/test/fixtures/**/*.mjs'],
+    // Plain JavaScript run by node as is (the CLI's bin, test fixtures): outside the TypeScript project.
+    files: ['eslint.config.js', 'packages/cli/bin/*.js', 'packages/*/test/fixtures/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['packages/cli/bin/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );
