@@ -17,3 +17,4 @@ export * from './events.js';
 export * from './timeline.js';
 export * from './otlp.js';
 export * from './secrets/index.js';
+export * from './sso/index.js';
