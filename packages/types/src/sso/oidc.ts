@@ -3,6 +3,8 @@ import type { OidcEndpoint, SsoDiscovery } from './discovery.js';
 import { header, loginOf, type SsoCall, type SsoLabels } from './sso-call.js';
 
 const DISCOVERY = /\/\.well-known\/(?:openid-configuration|oauth-authorization-server)$/;
+const END_SESSION =
+  /\/session\/end(?:\/confirm)?$|\/connect\/endsession$|\/protocol\/openid-connect\/logout$|\/oauth2\/(?:v\d(?:\.\d)?\/)?logout$|\/oidc\/logout$/;
 /** Paths that name their endpoint whatever the parameters (Keycloak, Entra ID, Okta, Auth0, oidc-provider…). */
 const PATHS: readonly [RegExp, OidcEndpoint][] = [
   [/\/protocol\/openid-connect\/auth$|\/authori[sz]e$|\/o\/oauth2(?:\/v2)?\/auth$/, 'authorization'],
@@ -10,10 +12,7 @@ const PATHS: readonly [RegExp, OidcEndpoint][] = [
   [/\/token\/introspection$|\/introspect$/, 'introspection'],
   [/\/token$/, 'token'],
   [/\/userinfo$/, 'userinfo'],
-  [
-    /\/session\/end(?:\/confirm)?$|\/connect\/endsession$|\/protocol\/openid-connect\/logout$|\/oauth2\/(?:v\d(?:\.\d)?\/)?logout$|\/oidc\/logout$/,
-    'end_session',
-  ],
+  [END_SESSION, 'end_session'],
 ];
 /** A plain `/logout` is an OpenID Connect end-session only with its parameters. */
 const GENERIC_LOGOUT = /\/(?:logout|signout|sign-out|logoff)$/;
@@ -144,7 +143,7 @@ export function recognizeOidc(call: SsoCall, discovery?: SsoDiscovery): SsoLabel
         action:
           failed(status) || redirectError(call)
             ? 'SLO_FAILED'
-            : endedSession(call, url)
+            : endedSession(call, url, discovery)
               ? 'SLO_SUCCESSFUL'
               : 'SLO_INITIATED',
         requestType: `LOGOUT_${side}`,
@@ -154,14 +153,19 @@ export function recognizeOidc(call: SsoCall, discovery?: SsoDiscovery): SsoLabel
   }
 }
 
-/** An end-session call that redirects away from the identity provider (to post_logout_redirect_uri) is done. */
-function endedSession(call: SsoCall, url: URL): boolean {
+/**
+ * An end-session call that redirects somewhere other than an end-session step (its confirmation page):
+ * to the application's post_logout_redirect_uri. The session is ended.
+ */
+function endedSession(call: SsoCall, url: URL, discovery?: SsoDiscovery): boolean {
   const status = call.statusCode;
   if (typeof status !== 'number' || status < 300 || status >= 400) return false;
   const location = header(call.response?.headers, 'location');
   if (!location) return false;
   try {
-    return new URL(location, url).origin !== url.origin;
+    const target = new URL(location, url);
+    if (discovery?.endpointOf(target.toString()) === 'end_session') return false;
+    return !END_SESSION.test(pathOf(target));
   } catch {
     return false;
   }
