@@ -16,3 +16,5 @@ export * from './exports.js';
 export * from './events.js';
 export * from './timeline.js';
 export * from './otlp.js';
+export * from './secrets/index.js';
+export * from './sso/index.js';

@@ -5,6 +5,7 @@ import type { Transport } from '../transport.js';
 import { bodyText, headerValue } from './body.js';
 import { maskBody, maskHeaders, maskUrl, type HeaderRecord } from './masking.js';
 import type { Observation } from './observation.js';
+import { ssoLabels } from './sso-labels.js';
 import { addTapListener, removeTapListener, type TapListener } from './taps.js';
 
 /**
@@ -29,7 +30,8 @@ export interface CaptureOptions {
   runId?: string;
   /**
    * Called with each call after the built-in masking and before it is queued: return it (changed
-   * or not, e.g. with `action`, `requestType` or `login` filled in), or `null` to leave it out.
+   * or not, e.g. with `action`, `requestType` or `login` filled in), or `null` to leave it out. SSO/SLO
+   * calls (OpenID Connect, SAML) arrive already labelled; labels set here win.
    */
   redact?: (call: CallInput) => CallInput | null;
   /** Bytes of each request and response body kept (default 64 KiB, at most 512 KiB); the rest is cut. */
@@ -207,7 +209,8 @@ export class CallCapture implements TapListener {
       ...(o.direction === 'INCOMING'
         ? { direction: 'INCOMING' as const, appFrom: other.slice(0, 100), appTo: app }
         : { direction: 'OUTGOING' as const, appFrom: app, appTo: other.slice(0, 100) }),
-      action: 'NA',
+      // Labelled from the unmasked payloads: an ID token says who signed in.
+      ...ssoLabels(o, this.maxBodyBytes),
       method,
       url: maskUrl(o.url).slice(0, 8000),
       statusCode: o.statusCode,

@@ -1,7 +1,47 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BodyBuffer, bodyText } from './body.js';
-import { maskBody, maskHeaders, maskText, maskUrl } from './masking.js';
+import { ORDINARY, PLACEMENTS, type Placement } from '../../../types/test/masking-corpus.js';
+import { MASK, maskBody, maskHeaders, maskJson, maskText, maskUrl } from './masking.js';
+
+function apply(p: Placement): string {
+  switch (p.kind) {
+    case 'headers':
+      return JSON.stringify(maskHeaders(p.input));
+    case 'url':
+      return maskUrl(p.input);
+    case 'text':
+      return maskText(p.input);
+    case 'body':
+      return maskBody(p.input, p.contentType);
+    case 'json':
+      return JSON.stringify(maskJson(p.input));
+  }
+}
+
+// Organizations' own rules are the server's; every other case of the shared corpus holds here too.
+const baselineCases = PLACEMENTS.filter((p) => p.rules === undefined);
+
+describe('the shared masking corpus', () => {
+  it.each(baselineCases.map((p) => [p.name, p] as const))('masks %s', (_name, p) => {
+    const out = apply(p);
+    for (const secret of p.secrets) expect(out).not.toContain(secret);
+    expect(out).toContain(MASK);
+    for (const kept of p.keep ?? []) expect(out).toContain(kept);
+  });
+
+  it('leaves ordinary JSON (discovery documents, token types, userinfo), URLs, headers and XML as they are', () => {
+    for (const value of ORDINARY.json) {
+      expect(maskJson(value)).toEqual(value);
+      const compact = JSON.stringify(value);
+      expect(maskBody(compact, 'application/json')).toBe(compact);
+    }
+    for (const text of ORDINARY.texts) expect(maskText(text)).toBe(text);
+    for (const url of ORDINARY.urls) expect(maskUrl(url)).toBe(url);
+    for (const headers of ORDINARY.headers) expect(maskHeaders(headers)).toEqual(headers);
+    for (const xml of ORDINARY.xml) expect(maskBody(xml, 'application/xml')).toBe(xml);
+  });
+});
 
 describe('maskHeaders', () => {
   it('masks credential headers and keeps the others', () => {
@@ -61,7 +101,8 @@ describe('maskBody', () => {
   });
 
   it('masks JSON cut at the size limit', () => {
-    expect(maskText('{"name":"Ada","password":"hun')).toBe('{"name":"Ada","password":"***"');
+    // The quote stays open: what was cut is visibly cut.
+    expect(maskText('{"name":"Ada","password":"hun')).toBe('{"name":"Ada","password":"***');
   });
 
   it('masks form fields, including OAuth codes', () => {
@@ -80,7 +121,7 @@ describe('maskBody', () => {
   });
 
   it('masks bearer credentials and JWTs in free text, leaving the scheme', () => {
-    expect(maskText('retry with Authorization: Bearer abcdefghijkl, id eyJhbGciOi.eyJzdWIiOjF9.c2ln')).toBe(
+    expect(maskText('retry with Authorization: Bearer abcdef123456, id eyJhbGciOi.eyJzdWIiOjF9.c2ln')).toBe(
       'retry with Authorization: Bearer ***, id ***',
     );
   });

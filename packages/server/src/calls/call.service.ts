@@ -17,6 +17,7 @@ import { toJson } from '../storage/row-values.js';
 import { CallRepository, type CallListFilters, type CallRecord } from './call.repository.js';
 import { maskUrl, storable, storableOrNull, toStoredMessage } from './call-payload.js';
 import { parseStatusCodes } from './call-filters.js';
+import { SsoLabeller } from './sso-labels.js';
 import { canonicalCodes } from '../shared/enum-aliases.js';
 import type { Masker } from '../masking/masker.js';
 import { BASELINE_MASKERS, type MaskerSource } from '../masking/masking-rule.service.js';
@@ -64,6 +65,7 @@ function ingested(records: readonly CallRecord[]): CallsIngested[] {
 
 export class CallService {
   readonly repository: CallRepository;
+  private readonly sso = new SsoLabeller();
 
   constructor(
     private readonly engine: Engine,
@@ -75,8 +77,8 @@ export class CallService {
   }
 
   /**
-   * Appends a batch atomically: every call is checked (organization, run) and masked, then all are
-   * stored in one bulk load, or none is.
+   * Appends a batch atomically: every call is checked (organization, run), labelled when it is an
+   * SSO/SLO call posted without labels, and masked; then all are stored in one bulk load, or none is.
    */
   async append(access: Access, inputs: readonly CallInput[]): Promise<CallBatchResult> {
     access.require('ingest');
@@ -92,7 +94,13 @@ export class CallService {
       for (const id of new Set(organizationIds)) maskers.set(id, await this.masking.maskerFor(id));
       const records = inputs.map((input, i) => {
         const organizationId = organizationIds[i] as string;
-        return toRecord(input, organizationId, now, maskers.get(organizationId)!);
+        // Labels are read from the payloads before masking removes what they come from (ID tokens).
+        return toRecord(
+          this.sso.label(organizationId, input),
+          organizationId,
+          now,
+          maskers.get(organizationId)!,
+        );
       });
       await this.repository.insertBatch(records);
       await this.events.callsIngested(ingested(records));

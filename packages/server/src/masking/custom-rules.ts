@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import type { TextPattern as MaskPattern } from '@synctrail/types';
 
 /** An organization's own rule: a field/header name (exact or glob, case-insensitive) or a regex on text. */
 export interface CustomRule {
@@ -45,9 +46,7 @@ function patternProblem(source: string): string | undefined {
 }
 
 /** An organization's pattern, compiled for a linear-time engine: no input can make it slow. */
-export interface TextPattern {
-  /** Replaces every match in `text` by `mask`. */
-  replaceAll(text: string, mask: string): string;
+export interface TextPattern extends MaskPattern {
   readonly matchesEmpty: boolean;
 }
 

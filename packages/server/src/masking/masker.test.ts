@@ -3,7 +3,13 @@ import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { Masker, MASK } from './masker.js';
 import { ruleProblem } from './custom-rules.js';
-import { JWT, ORDINARY, PLACEMENTS, SAML_RESPONSE, type Placement } from './corpus.js';
+import {
+  JWT,
+  ORDINARY,
+  PLACEMENTS,
+  SAML_RESPONSE,
+  type Placement,
+} from '../../../types/test/masking-corpus.js';
 
 function apply(masker: Masker, p: Placement): string {
   switch (p.kind) {

@@ -1,5 +1,4 @@
-import type { XmlScanner } from './xml-scan.js';
-import type { TextContext } from './masker.js';
+import type { TextContext, XmlScanner } from '@synctrail/types';
 
 /** Lines longer than this are cut (at a separator when there is one) rather than held whole. */
 export const MAX_LINE = 1024 * 1024;

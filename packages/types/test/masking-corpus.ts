@@ -1,9 +1,15 @@
 /**
- * Where secrets turn up in what connectors report, and ordinary data that must come through untouched.
- * masker.test.ts checks every placement; the secrets are distinctive strings so that "not in the
- * output" means "masked", not "never there".
+ * Where secrets turn up in what connectors report, and ordinary data that must come through untouched:
+ * one corpus for both maskers' tests (the server's, packages/server/src/masking/masker.test.ts, and the
+ * SDK's, packages/sdk/src/capture/masking.test.ts). The secrets are distinctive strings so that "not in
+ * the output" means "masked", not "never there". Not exported by the package: test data only.
  */
-import type { CustomRule } from './custom-rules.js';
+
+/** An organization's own rule (`MaskingRuleCreate` without its name): only the server applies them. */
+export interface CustomRule {
+  kind: 'field' | 'pattern';
+  match: string;
+}
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -499,6 +505,113 @@ export const PLACEMENTS: Placement[] = [
     keep: ['ada@example.com'],
   },
 
+  // --- OpenID Connect and SAML flows
+  {
+    name: 'PKCE code exchange with a client secret in the form',
+    kind: 'body',
+    contentType: 'application/x-www-form-urlencoded',
+    input:
+      'grant_type=authorization_code&code=Qx7Lr2KpVb9Wd3Hn5Tm8Zs1Yc&redirect_uri=https%3A%2F%2Frp.example.com%2Fcb&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk&client_id=portal&client_secret=Zr9Kq2Lx7Vw4Np1',
+    secrets: ['Qx7Lr2KpVb9Wd3Hn5Tm8Zs1Yc', 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'Zr9Kq2Lx7Vw4Np1'],
+    keep: [
+      'grant_type=authorization_code',
+      'redirect_uri=https%3A%2F%2Frp.example.com%2Fcb',
+      'client_id=portal',
+      'code_verifier=***',
+    ],
+  },
+  {
+    name: 'refresh-token grant',
+    kind: 'body',
+    contentType: 'application/x-www-form-urlencoded',
+    input: 'grant_type=refresh_token&refresh_token=rT-9f8e7d6c5b4a39281&scope=openid%20email',
+    secrets: ['rT-9f8e7d6c5b4a39281'],
+    keep: ['grant_type=refresh_token', 'scope=openid%20email'],
+  },
+  {
+    name: 'token revocation: the token masked, its type hint kept',
+    kind: 'body',
+    contentType: 'application/x-www-form-urlencoded',
+    input: 'token=aT-55c1d2e3f4a5b6c7d8&token_type_hint=refresh_token&client_id=portal',
+    secrets: ['aT-55c1d2e3f4a5b6c7d8'],
+    keep: ['token_type_hint=refresh_token', 'client_id=portal'],
+  },
+  {
+    name: 'JWT-bearer grant: assertion and client_assertion',
+    kind: 'body',
+    contentType: 'application/x-www-form-urlencoded',
+    input: `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=opaque-Assert-8812xq&client_assertion=${JWT}`,
+    secrets: ['opaque-Assert-8812xq', JWT],
+    keep: ['grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer'],
+  },
+  {
+    name: 'RP-initiated logout: id_token_hint masked, redirect and state kept',
+    kind: 'url',
+    input: `https://idp.example.com/session/end?id_token_hint=${JWT}&post_logout_redirect_uri=https%3A%2F%2Frp.example.com%2Fbye&state=st-771`,
+    secrets: [JWT],
+    keep: ['post_logout_redirect_uri=https%3A%2F%2Frp.example.com%2Fbye', 'state=st-771'],
+  },
+  {
+    name: 'opaque id_token_hint and code_verifier in a query string',
+    kind: 'url',
+    input:
+      'https://idp.example.com/logout?id_token_hint=opaqueHint7Yq2&code_verifier=Vf9-2Lq8Zx7Wc6Rt5Yu4Io3Pa2Sd1',
+    secrets: ['opaqueHint7Yq2', 'Vf9-2Lq8Zx7Wc6Rt5Yu4Io3Pa2Sd1'],
+  },
+  {
+    name: 'OIDC token response: tokens masked, token_type, expires_in and scope kept',
+    kind: 'body',
+    contentType: 'application/json',
+    input: `{"access_token":"atk_Hq8Lz2Xw9Vn4Rb7","expires_in":3600,"id_token":"${JWT}","refresh_token":"rtk_Pq3Ms8Kd1Jf6","scope":"openid email offline_access","token_type":"Bearer"}`,
+    secrets: ['atk_Hq8Lz2Xw9Vn4Rb7', JWT, 'rtk_Pq3Ms8Kd1Jf6'],
+    keep: ['"token_type":"Bearer"', '"expires_in":3600', '"scope":"openid email offline_access"'],
+  },
+  {
+    name: 'authorization code and code_verifier in a JSON body',
+    kind: 'json',
+    input: {
+      code: 'SplxlOBeZQQYbYS6WxSbIA',
+      code_verifier: 'Jq7-Xk2Lm9Np4Rs6Tv8Wy1Za3Bc5De7Fg9',
+      redirect_uri: 'https://rp.example.com/cb',
+    },
+    secrets: ['SplxlOBeZQQYbYS6WxSbIA', 'Jq7-Xk2Lm9Np4Rs6Tv8Wy1Za3Bc5De7Fg9'],
+    keep: ['https://rp.example.com/cb'],
+  },
+  {
+    name: 'an address-named field holding a token, not an address',
+    kind: 'json',
+    input: { token_uri: 'ya29.a0AfH6SMBqTokenUri', auth_url: 'https://idp.example.com/authorize' },
+    secrets: ['ya29.a0AfH6SMBqTokenUri'],
+    keep: ['https://idp.example.com/authorize'],
+  },
+  {
+    name: 'DPoP proof header',
+    kind: 'headers',
+    input: { DPoP: JWT, 'Content-Type': 'application/x-www-form-urlencoded' },
+    secrets: [JWT],
+    keep: ['application/x-www-form-urlencoded'],
+  },
+  {
+    name: 'redirect to the callback with a code, issuer kept',
+    kind: 'headers',
+    input: {
+      location:
+        'https://rp.example.com/cb?code=Ab3Cd5Ef7Gh9Ij1Kl3Mn5&state=s-8812&iss=https%3A%2F%2Fidp.example.com',
+    },
+    secrets: ['Ab3Cd5Ef7Gh9Ij1Kl3Mn5'],
+    keep: ['state=s-8812', 'iss=https%3A%2F%2Fidp.example.com'],
+  },
+  {
+    name: 'SAML response with an encrypted assertion',
+    kind: 'body',
+    contentType: 'application/xml',
+    input:
+      '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_e1"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>' +
+      '<saml:EncryptedAssertion><xenc:EncryptedData><xenc:CipherData><xenc:CipherValue>Q2lwaGVyVmFsdWU5OTEx</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion></samlp:Response>',
+    secrets: ['Q2lwaGVyVmFsdWU5OTEx'],
+    keep: ['status:Success'],
+  },
+
   // --- organizations' own rules
   {
     name: 'custom pattern in text',
@@ -585,6 +698,27 @@ export const ORDINARY = {
       passwordPolicy: 'strong',
     },
     {
+      issuer: 'https://idp.example.com',
+      authorization_endpoint: 'https://idp.example.com/auth',
+      token_endpoint: 'https://idp.example.com/token',
+      userinfo_endpoint: 'https://idp.example.com/me',
+      revocation_endpoint: 'https://idp.example.com/token/revocation',
+      end_session_endpoint: 'https://idp.example.com/session/end',
+      jwks_uri: 'https://idp.example.com/jwks',
+      scopes_supported: ['openid', 'email', 'offline_access'],
+      response_types_supported: ['code'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+      code_challenge_methods_supported: ['S256'],
+      claims_parameter_supported: false,
+      require_pushed_authorization_requests: false,
+      authorization_response_iss_parameter_supported: true,
+    },
+    { token_type: 'Bearer', token_type_hint: 'access_token', expires_in: 300, id_token_expires_in: 600 },
+    { sub: 'u-1', email: 'ada@example.com', email_verified: true, preferred_username: 'ada' },
+    { error: 'invalid_grant', error_description: 'grant request is invalid', code: 'AADSTS50126' },
+    {
       nextPageToken: 'CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA3',
       '@odata.nextLink': "https://graph.example.com/v1.0/users?$skiptoken=X'44537074'",
     },
@@ -601,6 +735,8 @@ export const ORDINARY = {
     'https://crm.example.com/services/data/v59.0/query?q=SELECT+Id+FROM+Contact&page=2',
     'https://idp.example.com/sso/saml?SAMLRequest=fZJNT8MwDIbv%2FIrI9zWGYjUPmJFzL',
     'https://api.example.com/v1/users/42',
+    'https://idp.example.com/auth?client_id=portal&scope=openid%20email&response_type=code&redirect_uri=https%3A%2F%2Frp.example.com%2Fcb&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=af0ifjsldkj&nonce=n-0S6_WzA2Mj',
+    'https://idp.example.com/token/revocation?token_type_hint=refresh_token',
   ],
   headers: [
     {

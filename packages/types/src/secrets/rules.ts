@@ -30,7 +30,7 @@ const SESSION =
   /^(?:session|sessionid|sessid|jsessionid|phpsessid|aspnetsessionid|sessiontoken|sessionkey|sessioncookie)$/;
 /** Names that describe a secret rather than hold one (`token_type`, `passwordExpiresAt`, `apiKeyId`…). */
 const DESCRIPTOR =
-  /(?:type|types|url|uri|endpoint|expiry|expires|expiresin|expiresat|expiration|ttl|lifetime|(?<!ac)count|length|policy|method|methods|algorithm|alg|format|version|enabled|required|status|consent|domain|path|id|ids|name|names|at|date|time|timestamp|lastset|changed|updated|created|rotated)$/;
+  /(?:type|types|typehint|supported|url|uri|endpoint|expiry|expires|expiresin|expiresat|expiration|ttl|lifetime|(?<!ac)count|length|policy|method|methods|algorithm|alg|format|version|enabled|required|status|consent|domain|path|id|ids|name|names|at|date|time|timestamp|lastset|changed|updated|created|rotated)$/;
 /** Cursors and look-alikes: `nextPageToken`, `$skiptoken`, `secretary`. */
 const ORDINARY =
   /secretar(?:y|ies)|(?:page|next|skip|delta|sync|continuation|resumption|cursor)token|tokeni[sz]/;
@@ -47,7 +47,7 @@ const WEAK = new Set([
   'pass',
 ]);
 const STRONG =
-  /passw(?:or)?d|passphrase|pwd$|secret|token|apikey|accesskey|privatekey|credential|authorization|cookie|samlresponse|samlassertion|assertion$|signature|(?:api|access|secret|private|signing|encryption|decryption|master|subscription|account|shared|app|application|client|consumer|hmac|license|sas|ssh|webhook|service|auth)key$/;
+  /passw(?:or)?d|passphrase|pwd$|secret|token|apikey|accesskey|privatekey|credential|authorization|cookie|samlresponse|samlassertion|assertion$|verifier$|signature|(?:api|access|secret|private|signing|encryption|decryption|master|subscription|account|shared|app|application|client|consumer|hmac|license|sas|ssh|webhook|service|auth)key$/;
 
 /** Names repeat from payload to payload: each is judged once (the cache is bounded, names are short). */
 function memo(judge: (name: string) => Secrecy): (name: string) => Secrecy {
@@ -106,6 +106,52 @@ const URL_ONLY = /^(?:key|sig|code)$/i;
 export const paramSecrecy = memo((name: string): Secrecy =>
   URL_ONLY.test(name.replace(/^amp;/, '')) ? 'strong' : fieldSecrecy(name),
 );
+
+/** Name endings that say the value is an address (`token_endpoint`, `jwks_uri`, `issuerUrl`). */
+const ADDRESS = /(?:url|uri|endpoint|iframe|location|link|href)$/;
+/** `https://…`, `urn:…`, `myapp:/cb`, `/path`: an address, not a credential. */
+const ADDRESS_VALUE = /^(?:[a-z][a-z0-9+.-]*:|\/)[^\s]*$/i;
+const LOOSE_CODE = /^(?:code|authcode)$/;
+/** A long run of token characters: an authorization code rather than an error code (`AADSTS50126`). */
+const LONG_TOKEN = /^[A-Za-z0-9+/_\-.~=]{16,}$/;
+
+function decoded(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Refines what a field's name says (`secrecy`) with its value, for names that describe rather than
+ * hold a secret, or hold one only sometimes:
+ * - booleans and null are never secrets (`"password": null`, `require_pkce: true`);
+ * - under an address name (`token_endpoint`, `*_uri`, `*_url`) a URL is kept, while any other value is
+ *   judged by the rest of the name (`token_uri: "ya29…"` is a token);
+ * - a JSON `code` (often an error code: `"code": "invalid_grant"`) is masked when it is a long run of
+ *   token characters (an OAuth authorization code), kept otherwise.
+ *
+ * @example
+ * ```ts
+ * valueSecrecy('token_endpoint', 'https://idp.example.com/token', false); // false
+ * valueSecrecy('token_endpoint', 'ya29.a0AfH6SMB', false); // 'weak': judged as "token"
+ * valueSecrecy('code', 'SplxlOBeZQQYbYS6WxSbIA', false); // 'strong'
+ * ```
+ */
+export function valueSecrecy(name: string, value: unknown, secrecy: Secrecy): Secrecy {
+  if (typeof value === 'boolean' || value === null || value === undefined) return false;
+  const n = normalize(name);
+  if (secrecy === false && typeof value === 'string' && value !== '') {
+    const address = ADDRESS.exec(n);
+    if (address && address.index > 0 && !ADDRESS_VALUE.test(decoded(value)))
+      return fieldSecrecy(n.slice(0, address.index));
+    if (LOOSE_CODE.test(n) && LONG_TOKEN.test(value) && /[a-z]/.test(value) && /[A-Z0-9]/.test(value))
+      return 'strong';
+  }
+  return secrecy;
+}
 
 /** Left in place before a masked credential: `Authorization: Bearer ***` says which scheme was used. */
 export const AUTH_SCHEME = /^(?:Bearer|Basic|Negotiate|NTLM)$/i;
