@@ -22,6 +22,7 @@ import { LiveEventHub } from '../events/live-event-hub.js';
 import { LiveStreamService } from '../events/live-stream.service.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { OtlpService } from '../otlp/otlp.service.js';
+import { ActionSearchService } from '../actions/action-search.service.js';
 
 /** Every service, wired once per app. */
 export function createServices(engine: Engine, config: Config) {
@@ -71,6 +72,7 @@ export function createServices(engine: Engine, config: Config) {
     apiKeys,
     housekeeping,
     calls,
+    actions: new ActionSearchService(engine),
     otlp: new OtlpService(calls),
     bundles,
     liveEvents,
