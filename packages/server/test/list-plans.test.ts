@@ -5,12 +5,19 @@ import type { Compilable } from 'kysely';
 import { ENGINES, startTestApp, type TestContext } from './harness.js';
 import { CallRepository, type CallListFilters, type CallRecord } from '../src/calls/call.repository.js';
 import { RunRepository, type RunListFilters } from '../src/runs/run.repository.js';
+import {
+  ActionRepository,
+  type ActionRecord,
+  type ActionSearchFilters,
+} from '../src/actions/action.repository.js';
 import { encodeCursor } from '../src/shared/cursor.js';
 import type { EngineKind } from '../src/storage/engine.js';
 
 /** A modest data set: enough rows that a scan or a sort costs more than reading an index in order. */
 const CALLS = 20_000;
 const RUNS = 20_000;
+/** Half in one big run, half spread over 100 runs. */
+const ACTIONS = 20_000;
 const CALL_ACTIONS = ['SSO_INITIATED', 'SSO_SUCCESSFUL', 'SSO_SUCCESSFUL', 'NA'] as const;
 const REQUEST_TYPES = ['AUTHENTICATION_APPLICATIONS', 'APP_CALL'] as const;
 
@@ -34,6 +41,7 @@ for (const kind of ENGINES) {
     let t: TestContext;
     let calls: CallRepository;
     let runs: RunRepository;
+    let actionRepository: ActionRepository;
     const orgs: string[] = [];
     const integrations: string[] = [];
     const runIds: string[] = [];
@@ -50,6 +58,10 @@ for (const kind of ENGINES) {
           { limit: 50, sort: 'desc', ...(cursor ? { cursor } : {}) },
         ),
       );
+    const searchPlan = (filters: Partial<ActionSearchFilters>) =>
+      explain(
+        actionRepository.searchQuery({ organizations: 'all', ...filters }, { limit: 50, sort: 'desc' }),
+      );
     const runPlan = (filters: Partial<RunListFilters>) =>
       explain(runs.listQuery({ organizations: 'all', ...filters }, { limit: 50, sort: 'desc' }));
 
@@ -57,6 +69,7 @@ for (const kind of ENGINES) {
       t = await startTestApp(kind);
       calls = new CallRepository(t.engine);
       runs = new RunRepository(t.engine);
+      actionRepository = new ActionRepository(t.engine);
       for (let i = 0; i < 4; i++) {
         const org = (await t.api('POST', '/api/v1/organizations', { name: `Org ${i}` })).json();
         orgs.push(org.id);
@@ -117,17 +130,48 @@ for (const kind of ENGINES) {
         appTo: n % 3 ? 'NetSuite' : 'Google Apps',
         action: n % 50 === 1 ? 'SSO_FAILED' : CALL_ACTIONS[n % CALL_ACTIONS.length]!,
         requestType: n % 40 === 3 ? 'LOGOUT_APPLICATIONS' : REQUEST_TYPES[n % REQUEST_TYPES.length]!,
-        login: `User${n % 900}@Example.com`,
+        login: n === 1234 ? 'Zelda.Rare@Example.com' : `User${n % 900}@Example.com`,
         method: 'POST',
-        url: `https://idp.example.com/saml/acs?n=${n}`,
+        url:
+          n === 4321 ? 'https://idp.example.com/quarantined/acs' : `https://idp.example.com/saml/acs?n=${n}`,
         statusCode: n % 60 === 7 ? 500 : n % 13 === 0 ? 401 : 200,
         durationMs: n % 300,
         request: '{"headers":{},"body":null}',
         response: '{"headers":{},"body":null}',
       }));
       await t.engine.transaction(() => calls.insertBatch(records));
-      // PostgreSQL plans from statistics that autovacuum would gather in time; gather them now.
-      if (kind === 'postgres') await sql`analyze`.execute(t.engine.db);
+      const actionOf = (n: number, seq: number): ActionRecord => ({
+        seq,
+        at: new Date(base + n * 1000),
+        sourceSystem: 'LeanIX',
+        sourceId: `fs-${n}`,
+        sourceName: n === 777 || n === 15_555 ? 'Quarantined Ledger' : `Application ${n} (Finance)`,
+        targetSystem: 'ServiceNow',
+        targetId: `sn-${n}`,
+        targetName: `cmdb_ci_business_app ${n}`,
+        objectType: 'Application',
+        action: 'UPDATE',
+        status: n % 6 === 0 ? 'WARNING' : 'OK',
+        message: n % 6 === 0 ? `Field lifecycle.active could not be mapped for object ${n}` : null,
+        details: null,
+        errorCode: null,
+      });
+      await t.engine.transaction(async () => {
+        await actionRepository.insertBatch(
+          bigRun(),
+          Array.from({ length: ACTIONS / 2 }, (_, i) => actionOf(i, i + 1)),
+        );
+        for (let r = 0; r < 100; r++) {
+          const per = ACTIONS / 200;
+          await actionRepository.insertBatch(
+            runIds[r]!,
+            Array.from({ length: per }, (_, i) => actionOf(ACTIONS / 2 + r * per + i, i + 1)),
+          );
+        }
+      });
+      // What autovacuum does in time: gather statistics, and merge the GIN indexes' pending lists
+      // (which PostgreSQL otherwise costs as a scan of their own).
+      if (kind === 'postgres') await sql`vacuum analyze`.execute(t.engine.db);
     }, 120_000);
 
     afterAll(async () => {
@@ -224,6 +268,40 @@ for (const kind of ENGINES) {
       it("pages an integration's and a user's runs from their indexes", async () => {
         expectServedBy(kind, await runPlan({ integrationIds: [integrations[1]!] }), 'runs_integration_idx');
         expectServedBy(kind, await runPlan({ userIds: [userId] }), 'runs_user_idx');
+      });
+    });
+
+    describe('text search', () => {
+      /** The plan reads the engine's text index of `table`. */
+      const expectTextIndex = (plan: string[], index: string) =>
+        expect(plan.join('\n')).toMatch(
+          kind === 'postgres'
+            ? new RegExp(`Bitmap Index Scan on ${index}_trgm_idx`)
+            : new RegExp(`${index.split('_')[0]}_fts VIRTUAL TABLE INDEX`),
+        );
+
+      it("searches a big run's actions from the text index", async () => {
+        const plan = await explain(
+          actionRepository.listQuery(bigRun(), { q: 'quarantined' }, { limit: 50, sort: 'asc' }),
+        );
+        expectTextIndex(plan, 'actions_text');
+      });
+
+      it('searches actions across runs from the text index, with or without an organization', async () => {
+        expectTextIndex(await searchPlan({ q: 'quarantined' }), 'actions_text');
+        expectTextIndex(await searchPlan({ q: 'quarantined', organizations: [orgs[1]!] }), 'actions_text');
+      });
+
+      it('pages actions across runs newest first from (at, run_id, seq)', async () => {
+        expectServedBy(kind, await searchPlan({}), 'actions_at_idx');
+        expectServedBy(kind, await searchPlan({ organizations: [orgs[2]!] }), 'actions_at_idx');
+      });
+
+      it('searches calls by URL or login and by login from the text indexes', async () => {
+        const q = await callPlan({ q: 'quarantined' });
+        expectTextIndex(q, 'calls_text');
+        expectTextIndex(await callPlan({ login: 'zelda.rare' }), 'calls_login');
+        expectTextIndex(await callPlan({ login: 'zelda.rare', organizations: [orgs[0]!] }), 'calls_login');
       });
     });
   });

@@ -132,13 +132,18 @@ export class ActionRepository {
     filters: ActionListFilters,
     page: { limit: number; cursor?: string | undefined; sort: SortOrder },
   ): Promise<Page<Action>> {
+    const items = (await this.listQuery(runId, filters, page).execute()).map(toAction);
+    return toPage(items, page.limit, (a) => ({ key: a.seq, id: a.seq }));
+  }
+
+  /** The query of one page of a run's actions (its plan is what plan tests and `bench:query` look at). */
+  listQuery(runId: string, filters: ActionListFilters, page: ActionPaging) {
     let qb = this.filtered(runId, filters, page.sort).limit(page.limit + 1);
     if (page.cursor) {
       const seq = Number(decodeCursor(page.cursor, { key: 'seq', id: 'seq' }).key);
       qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', seq);
     }
-    const items = (await qb.execute()).map(toAction);
-    return toPage(items, page.limit, (a) => ({ key: a.seq, id: a.seq }));
+    return qb;
   }
 
   /**

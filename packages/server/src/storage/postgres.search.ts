@@ -17,10 +17,13 @@ const ACTION_TEXT = sql.raw(
     ` || E'\\x1f' || coalesce(source_id, '') || E'\\x1f' || coalesce(target_id, ''))`,
 );
 
+/** A call's URL and login, one string, separated likewise (one index scan for `q=` on calls). */
+const CALL_TEXT = sql.raw(`(url || E'\\x1f' || coalesce(login, ''))`);
+
 /** The GIN indexes, by name: their expressions are exactly what `trigramMatch` compares. */
 const TRIGRAM_INDEXES = [
   ['actions_text_trgm_idx', sql`actions using gin (${ACTION_TEXT} gin_trgm_ops)`],
-  ['calls_url_trgm_idx', sql`calls using gin (url gin_trgm_ops)`],
+  ['calls_text_trgm_idx', sql`calls using gin (${CALL_TEXT} gin_trgm_ops)`],
   ['calls_login_trgm_idx', sql`calls using gin (login gin_trgm_ops)`],
 ] as const;
 
@@ -31,7 +34,7 @@ export function trigramMatch(field: SearchField, text: string): Expression<SqlBo
     case 'actions':
       return sql<SqlBool>`${ACTION_TEXT} ilike ${pattern} escape '\\'`;
     case 'calls':
-      return sql<SqlBool>`(url ilike ${pattern} escape '\\' or login ilike ${pattern} escape '\\')`;
+      return sql<SqlBool>`${CALL_TEXT} ilike ${pattern} escape '\\'`;
     case 'calls.login':
       return sql<SqlBool>`login ilike ${pattern} escape '\\'`;
   }
