@@ -167,6 +167,7 @@ const ROWS: Row[] = [
     operator: 409,
   }),
   R('list calls', 'GET', () => '/api/v1/calls', LIST, { list: true }),
+  R('search actions across runs', 'GET', () => '/api/v1/actions?q=a', LIST),
   R('get call', 'GET', (i) => `/api/v1/calls/${i.call}`, READ),
   R(
     'append calls',

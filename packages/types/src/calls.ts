@@ -101,7 +101,16 @@ export const CallListQuery = Type.Object(
     login: Type.Optional(
       Type.String({
         maxLength: 320,
-        description: 'Email or login id: matches anywhere in it, case-insensitive.',
+        description:
+          'Email or login id: matches anywhere in it, case-insensitive (from 3 characters from a text index).',
+      }),
+    ),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          'Text anywhere in the URL or the login, case-insensitive. From 3 characters it is answered from a ' +
+          'text index; shorter text is compared call by call within the other filters.',
       }),
     ),
     direction: ListFilter('OUTGOING and/or INCOMING.'),

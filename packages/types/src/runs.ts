@@ -264,9 +264,36 @@ export const ActionListQuery = Type.Object(
     action: ListFilter('CREATE, UPDATE, DELETE, NONE; comma-separated.'),
     objectType: ListFilter('Object types, comma-separated.'),
     q: Type.Optional(
-      Type.String({ maxLength: 200, description: 'Search in object names, ids and message.' }),
+      Type.String({
+        maxLength: 200,
+        description:
+          'Text anywhere in the object names, ids or message, case-insensitive (from 3 characters from a text ' +
+          'index; shorter text is compared action by action).',
+      }),
     ),
   },
   { additionalProperties: false },
 );
 export type ActionListQuery = Static<typeof ActionListQuery>;
+
+/** `GET /api/v1/actions`: actions across runs, newest first, in the organizations the caller can see. */
+export const ActionSearchQuery = Type.Object(
+  {
+    ...PageQuery,
+    ...ExportQuery,
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          'Text anywhere in the message, object names or object ids, case-insensitive. From 3 characters it is ' +
+          'answered from a text index; shorter text is compared action by action within the other filters ' +
+          '(narrow those, e.g. with `from`/`to` or `organizationId`).',
+      }),
+    ),
+    organizationId: ListFilter('Organization ids, comma-separated.'),
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+export type ActionSearchQuery = Static<typeof ActionSearchQuery>;

@@ -3,8 +3,8 @@ import type { Action, ActionKind, Page, SortOrder, SyncStatus } from '@synctrail
 import type { Engine } from '../storage/engine.js';
 import type { ActionsTable } from '../storage/database.js';
 import { fromJson, toIso } from '../storage/row-values.js';
-import { containsText } from '../storage/query-helpers.js';
-import { decodeCursor, toPage } from '../shared/cursor.js';
+import { afterTuple, inOrganizations } from '../storage/query-helpers.js';
+import { decodeCursor, TIME_RUN_SEQ, toPage } from '../shared/cursor.js';
 import { cellSelections, column, type CellSource } from '../exports/csv-cells.js';
 
 /** The CSV cell of each exported column of an action, for the engine's own CSV writer. */
@@ -87,6 +87,20 @@ export interface ActionListFilters {
   q?: string | undefined;
 }
 
+/** The filters of `GET /api/v1/actions` (actions across runs). */
+export interface ActionSearchFilters {
+  organizations: 'all' | readonly string[];
+  q?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface ActionPaging {
+  limit: number;
+  cursor?: string | undefined;
+  sort: SortOrder;
+}
+
 export class ActionRepository {
   constructor(private readonly engine: Engine) {}
 
@@ -118,13 +132,67 @@ export class ActionRepository {
     filters: ActionListFilters,
     page: { limit: number; cursor?: string | undefined; sort: SortOrder },
   ): Promise<Page<Action>> {
+    const items = (await this.listQuery(runId, filters, page).execute()).map(toAction);
+    return toPage(items, page.limit, (a) => ({ key: a.seq, id: a.seq }));
+  }
+
+  /** The query of one page of a run's actions (its plan is what plan tests and `bench:query` look at). */
+  listQuery(runId: string, filters: ActionListFilters, page: ActionPaging) {
     let qb = this.filtered(runId, filters, page.sort).limit(page.limit + 1);
     if (page.cursor) {
       const seq = Number(decodeCursor(page.cursor, { key: 'seq', id: 'seq' }).key);
       qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', seq);
     }
-    const items = (await qb.execute()).map(toAction);
-    return toPage(items, page.limit, (a) => ({ key: a.seq, id: a.seq }));
+    return qb;
+  }
+
+  /**
+   * Actions across runs, newest first by default, keyset-paged on `(at, run_id, seq)` (the order of
+   * `actions_at_idx`), in the runs of the given organizations.
+   */
+  async search(filters: ActionSearchFilters, page: ActionPaging): Promise<Page<Action>> {
+    const items = (await this.searchQuery(filters, page).execute()).map(toAction);
+    return toPage(items, page.limit, (a) => ({ key: Date.parse(a.at), id: `${a.runId}/${a.seq}` }));
+  }
+
+  /** The query of one page of `search` (its plan is what plan tests and `bench:query` look at). */
+  searchQuery(filters: ActionSearchFilters, page: ActionPaging) {
+    const sort = page.sort;
+    let qb = this.engine.db
+      .selectFrom('actions')
+      .selectAll('actions')
+      .orderBy('actions.at', sort)
+      .orderBy('actions.run_id', sort)
+      .orderBy('actions.seq', sort)
+      .limit(page.limit + 1);
+    const organizations = filters.organizations;
+    if (organizations !== 'all') {
+      // A run's organization, looked up by its key for each action read (a semi-join).
+      qb = qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('runs')
+            .select(eb.lit(1).as('one'))
+            .whereRef('runs.id', '=', 'actions.run_id')
+            .where(inOrganizations('runs.organization_id', organizations)),
+        ),
+      );
+    }
+    if (filters.q) qb = qb.where(this.engine.matchText('actions', filters.q));
+    if (filters.from) qb = qb.where('actions.at', '>=', filters.from);
+    if (filters.to) qb = qb.where('actions.at', '<', filters.to);
+    if (page.cursor) {
+      const position = decodeCursor(page.cursor, TIME_RUN_SEQ);
+      const [runId, seq] = String(position.id).split('/');
+      qb = qb.where(
+        afterTuple(
+          ['actions.at', 'actions.run_id', 'actions.seq'],
+          [new Date(Number(position.key)), runId, Number(seq)],
+          sort,
+        ),
+      );
+    }
+    return qb;
   }
 
   /** Every action the list would show, in batches, through one cursor (exports). */
@@ -153,16 +221,7 @@ export class ActionRepository {
     if (filters.statuses) qb = qb.where('status', 'in', filters.statuses);
     if (filters.actions) qb = qb.where('action', 'in', filters.actions);
     if (filters.objectTypes) qb = qb.where('object_type', 'in', filters.objectTypes);
-    if (filters.q) {
-      const q = filters.q;
-      qb = qb.where((eb) =>
-        eb.or(
-          ['message', 'source_name', 'target_name', 'source_id', 'target_id'].map((column) =>
-            containsText(this.engine, column, q),
-          ),
-        ),
-      );
-    }
+    if (filters.q) qb = qb.where(this.engine.matchText('actions', filters.q));
     return qb;
   }
 }

@@ -164,6 +164,7 @@ export class CallService {
     access.require('read');
     const range = parseRange(query.from, query.to);
     const login = query.login?.trim();
+    const q = query.q?.trim();
     const filters: CallListFilters = {
       organizations: access.visible(parseIdList('organizationId', query.organizationId)),
       runIds: parseIdList('runId', query.runId),
@@ -178,6 +179,7 @@ export class CallService {
         'expected upper-case identifiers such as AUTHENTICATION_APPLICATIONS or LOGOUT_CONNECTIONS',
       ),
       login: login ? login : undefined,
+      q: q ? q : undefined,
       directions: parseList('direction', query.direction, CALL_DIRECTION),
       statusCodes: parseStatusCodes(query.statusCode),
       from: range.from,

@@ -91,8 +91,10 @@ async function serve(options: { port?: number; host?: string; demoIfEmpty?: bool
   }
   const engine = openEngine(config);
   const applied = await migrateToLatest(engine);
+  const searchProblem = await engine.prepareSearch();
   const app = await buildApp(config, { engine });
   if (applied.length > 0) app.log.info({ migrations: applied }, 'migrations applied');
+  if (searchProblem) app.log.warn(searchProblem);
   const demo = options.demoIfEmpty ? await startDemo(app, config) : undefined;
   drainOnSignals({
     app,
@@ -145,6 +147,8 @@ export async function runCli(argv: string[]) {
       try {
         const applied = await migrateToLatest(engine);
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+        const searchProblem = await engine.prepareSearch();
+        if (searchProblem) console.warn(`warning: ${searchProblem}`);
       } finally {
         await engine.close();
       }

@@ -44,6 +44,7 @@ import { inspectJsonText, registerInputGuard } from './input-guard.js';
 import { refuseForeignCharset } from './content-type.js';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { runRoutes } from '../runs/run.routes.js';
+import { actionRoutes } from '../actions/action.routes.js';
 import { callRoutes } from '../calls/call.routes.js';
 import { artifactRoutes } from '../artifacts/artifact.routes.js';
 import { runControlRoutes } from '../runs/run-control.routes.js';
@@ -228,6 +229,7 @@ export async function buildApp(
 
   runRoutes(app, services, config.batchMaxBytes);
   callRoutes(app, services, config.batchMaxBytes);
+  actionRoutes(app, services);
   otlpRoutes(app, services, config.batchMaxBytes);
   metricsRoutes(app, prometheus);
   artifactRoutes(app, services, config);

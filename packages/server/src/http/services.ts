@@ -25,6 +25,7 @@ import { OtlpService } from '../otlp/otlp.service.js';
 import { Metrics } from '../metrics/metrics.js';
 import { MetricsRepository } from '../metrics/metrics.repository.js';
 import { RunCounts } from '../metrics/run-counts.js';
+import { ActionSearchService } from '../actions/action-search.service.js';
 
 /** Every service, wired once per app (with the app's own metrics, which the services feed). */
 export function createServices(engine: Engine, config: Config, metrics: Metrics = new Metrics()) {
@@ -83,6 +84,7 @@ export function createServices(engine: Engine, config: Config, metrics: Metrics 
     apiKeys,
     housekeeping,
     calls,
+    actions: new ActionSearchService(engine),
     otlp: new OtlpService(calls),
     bundles,
     liveEvents,

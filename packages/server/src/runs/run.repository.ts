@@ -262,6 +262,12 @@ export class RunRepository {
   }
 
   async list(filters: RunListFilters, page: { limit: number; cursor?: string | undefined; sort: SortOrder }) {
+    const items = (await this.listQuery(filters, page).execute()).map(toRun);
+    return toPage(items, page.limit, (r) => ({ key: Date.parse(r.requestedAt), id: r.id })) as Page<Run>;
+  }
+
+  /** The query of one page of the list (its plan is what plan tests and `bench:query` look at). */
+  listQuery(filters: RunListFilters, page: { limit: number; cursor?: string | undefined; sort: SortOrder }) {
     let qb = filteredRuns(
       this.engine.db.selectFrom('runs').selectAll('runs').select(integrationCancellable),
       filters,
@@ -273,8 +279,7 @@ export class RunRepository {
       const position = decodeCursor(page.cursor, TIME_UUID);
       qb = qb.where((eb) => afterPosition(eb, 'requested_at', 'id', position, page.sort, true));
     }
-    const items = (await qb.execute()).map(toRun);
-    return toPage(items, page.limit, (r) => ({ key: Date.parse(r.requestedAt), id: r.id })) as Page<Run>;
+    return qb;
   }
 
   /** How many runs match, per UTC hour or day of their request time and status, in time order. */

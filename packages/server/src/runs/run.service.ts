@@ -62,7 +62,7 @@ function actionFilters(query: ActionListQuery) {
     statuses: parseList('status', query.status, SYNC_STATUS),
     actions: parseList('action', query.action, ACTION_KIND),
     objectTypes: parseList('objectType', query.objectType),
-    q: query.q,
+    q: query.q?.trim() || undefined,
   };
 }
 

@@ -14,7 +14,8 @@ export interface CursorShape {
    * as a status's severity) and a time.
    */
   key: 'time' | 'text' | 'seq' | 'texts' | 'rank-time';
-  id: 'uuid' | 'seq';
+  /** `run-seq`: an action's run and position, as `<run uuid>/<seq>`. */
+  id: 'uuid' | 'seq' | 'run-seq';
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,6 +51,11 @@ function fits(value: unknown, kind: CursorShape['key'] | CursorShape['id']): boo
       );
     case 'uuid':
       return typeof value === 'string' && UUID.test(value);
+    case 'run-seq': {
+      if (typeof value !== 'string') return false;
+      const [run, seq, ...rest] = value.split('/');
+      return rest.length === 0 && fits(run, 'uuid') && /^\d{1,15}$/.test(seq ?? '');
+    }
   }
 }
 
@@ -76,6 +82,9 @@ export function toPage<T>(rows: T[], limit: number, positionOf: (item: T) => Key
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null,
   };
 }
+
+/** The cursor of lists of actions across runs: a time, ties broken by the run and the position in it. */
+export const TIME_RUN_SEQ: CursorShape = { key: 'time', id: 'run-seq' };
 
 /** The cursor of lists ordered by a time, ties broken by a UUID. */
 export const TIME_UUID: CursorShape = { key: 'time', id: 'uuid' };

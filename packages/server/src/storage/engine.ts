@@ -1,4 +1,4 @@
-import type { Compilable, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
+import type { Compilable, Expression, Kysely, RawBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
 import type { Database } from './database.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
@@ -13,6 +13,12 @@ export interface ColumnTypes {
   /** An auto-incrementing 64-bit key. */
   serial: 'bigserial' | 'integer';
 }
+
+/**
+ * What text search looks in: an action's message, object names and ids (`actions`); a call's URL and
+ * login (`calls`); a call's login alone (`calls.login`).
+ */
+export type SearchField = 'actions' | 'calls' | 'calls.login';
 
 /** Tables that take bulk loads through `bulkInsert`. */
 export type BulkTable = 'actions' | 'calls';
@@ -66,6 +72,23 @@ export interface Engine {
    * returns times (see `row-values.ts`).
    */
   timeBucket(column: string, unit: 'hour' | 'day'): RawBuilder<Date | number>;
+  /**
+   * The condition that a row's `field` contains `text`, case-insensitively, answered from the engine's
+   * text index (pg_trgm on PostgreSQL, FTS5 trigram on SQLite) when `text` has 3 characters or more;
+   * shorter text is compared row by row among the rows the other filters leave.
+   */
+  matchText(field: SearchField, text: string): Expression<SqlBool>;
+  /**
+   * Makes sure the text indexes exist (on PostgreSQL: pg_trgm and its indexes, built if missing);
+   * answers a sentence for the operator when they cannot be, searches then scan.
+   */
+  prepareSearch(): Promise<string | undefined>;
+  /**
+   * The engine's plan for a query, one line per plan node (`EXPLAIN` on PostgreSQL, `EXPLAIN QUERY
+   * PLAN` on SQLite), for plan tests and `npm run bench:query`. `analyze` (PostgreSQL only) runs the
+   * query and adds the actual rows and times.
+   */
+  explain(query: Compilable<unknown>, options?: { analyze?: boolean }): Promise<string[]>;
   /** Whether the engine answers a trivial query (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

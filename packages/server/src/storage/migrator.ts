@@ -11,6 +11,8 @@ import * as m0008 from './migrations/0008-integration-overview.js';
 import * as m0009 from './migrations/0009-run-histogram.js';
 import * as m0010 from './migrations/0010-issues-list.js';
 import * as m0011 from './migrations/0011-timeline.js';
+import * as m0012 from './migrations/0012-list-indexes.js';
+import * as m0013 from './migrations/0013-text-search.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
 const MIGRATIONS = {
@@ -25,6 +27,8 @@ const MIGRATIONS = {
   '0009-run-histogram': m0009,
   '0010-issues-list': m0010,
   '0011-timeline': m0011,
+  '0012-list-indexes': m0012,
+  '0013-text-search': m0013,
 } as const;
 
 class EngineMigrationProvider implements MigrationProvider {

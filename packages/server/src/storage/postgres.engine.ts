@@ -10,12 +10,15 @@ import {
   PostgresDialect,
   sql,
   type Compilable,
+  type Expression,
   type PostgresPool,
+  type SqlBool,
   type RawBuilder,
   type SelectQueryBuilder,
 } from 'kysely';
 import type { Database } from './database.js';
-import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine } from './engine.js';
+import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine, type SearchField } from './engine.js';
+import { createTrigramIndexes, trigramMatch } from './postgres.search.js';
 
 // COUNT(*) and bigserial come back as int8; our counts fit comfortably in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -178,6 +181,21 @@ export class PostgresEngine implements Engine {
   timeBucket(column: string, unit: 'hour' | 'day'): RawBuilder<Date> {
     // Truncated in UTC whatever the session's time zone.
     return sql<Date>`(date_trunc(${sql.lit(unit)}, ${sql.ref(column)} at time zone 'UTC') at time zone 'UTC')`;
+  }
+
+  matchText(field: SearchField, text: string): Expression<SqlBool> {
+    return trigramMatch(field, text);
+  }
+
+  prepareSearch(): Promise<string | undefined> {
+    return createTrigramIndexes(this.#base, false);
+  }
+
+  async explain(query: Compilable<unknown>, options: { analyze?: boolean } = {}): Promise<string[]> {
+    const { sql, parameters } = query.compile();
+    const prefix = options.analyze ? 'explain (analyze, buffers)' : 'explain';
+    const result = await this.pool.query<{ 'QUERY PLAN': string }>(`${prefix} ${sql}`, [...parameters]);
+    return result.rows.map((row) => row['QUERY PLAN']);
   }
 
   async ping(): Promise<boolean> {

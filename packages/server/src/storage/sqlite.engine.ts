@@ -7,13 +7,16 @@ import {
   SqliteDialect,
   sql,
   type Compilable,
+  type Expression,
   type RawBuilder,
+  type SqlBool,
   type SelectQueryBuilder,
   type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely';
 import type { Database } from './database.js';
-import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine } from './engine.js';
+import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine, type SearchField } from './engine.js';
+import { ftsMatch } from './sqlite.search.js';
 
 /** better-sqlite3 binds only numbers, strings, bigints, buffers and null: convert the rest. */
 function bindable(value: unknown): unknown {
@@ -203,6 +206,31 @@ export class SqliteEngine implements Engine {
     // floors times before 1970 too.
     const size = sql.lit(unit === 'hour' ? 3_600_000 : 86_400_000);
     return sql<number>`(${sql.ref(column)} - ((${sql.ref(column)} % ${size}) + ${size}) % ${size})`;
+  }
+
+  matchText(field: SearchField, text: string): Expression<SqlBool> {
+    return ftsMatch(field, text);
+  }
+
+  /** The FTS5 tables are created by migration 0013 and kept by triggers: nothing to do at start. */
+  async prepareSearch(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async explain(query: Compilable<unknown>): Promise<string[]> {
+    const { sql, parameters } = query.compile();
+    const rows = this.raw.prepare(`explain query plan ${sql}`).all(...bindAll(parameters)) as {
+      id: number;
+      parent: number;
+      detail: string;
+    }[];
+    // Indented by depth, as the sqlite3 shell prints it.
+    const depth = new Map<number, number>([[0, 0]]);
+    return rows.map((row) => {
+      const d = (depth.get(row.parent) ?? 0) + 1;
+      depth.set(row.id, d);
+      return `${'  '.repeat(d - 1)}${row.detail}`;
+    });
   }
 
   async ping(): Promise<boolean> {
