@@ -240,6 +240,7 @@ export async function buildApp(
     services.scheduler,
     services.runControl,
     services.housekeeping,
+    services.retention,
     config.schedulerIntervalMs,
     app.log,
   );

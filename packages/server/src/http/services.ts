@@ -22,6 +22,7 @@ import { LiveEventHub } from '../events/live-event-hub.js';
 import { LiveStreamService } from '../events/live-stream.service.js';
 import { TimelineService } from '../timeline/timeline.service.js';
 import { OtlpService } from '../otlp/otlp.service.js';
+import { RetentionService, DEFAULT_RETENTION_OPTIONS } from '../retention/retention.service.js';
 
 /** Every service, wired once per app. */
 export function createServices(engine: Engine, config: Config) {
@@ -48,6 +49,13 @@ export function createServices(engine: Engine, config: Config) {
     abandonedUploadMs: 24 * 3600 * 1000,
     liveEventRetentionMs: config.liveEventRetentionMs,
   });
+  const audit = new AuditService(engine);
+  const retention = new RetentionService(
+    engine,
+    audit,
+    { payloadDays: config.retention.payloadDays ?? null, days: config.retention.days ?? null },
+    DEFAULT_RETENTION_OPTIONS,
+  );
   const liveStreams = new LiveStreamService(
     liveEvents.repository,
     new LiveEventHub(liveEvents.repository, runs.repository, { pollMs: config.liveEventPollMs }),
@@ -75,7 +83,8 @@ export function createServices(engine: Engine, config: Config) {
     bundles,
     liveEvents,
     liveStreams,
-    audit: new AuditService(engine),
+    audit,
+    retention,
     timeline: new TimelineService(engine, users),
     masking,
   };

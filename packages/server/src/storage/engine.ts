@@ -61,6 +61,8 @@ export interface Engine {
    * returns times (see `row-values.ts`).
    */
   timeBucket(column: string, unit: 'hour' | 'day'): RawBuilder<Date | number>;
+  /** The JSON object in `column` with its `field` set to JSON null (payload retention). */
+  jsonWithNull(column: string, field: string): RawBuilder<string>;
   /** Whether the engine answers a trivial query (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

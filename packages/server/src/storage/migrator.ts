@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008-integration-overview.js';
 import * as m0009 from './migrations/0009-run-histogram.js';
 import * as m0010 from './migrations/0010-issues-list.js';
 import * as m0011 from './migrations/0011-timeline.js';
+import * as m0014 from './migrations/0014-retention.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
 const MIGRATIONS = {
@@ -25,6 +26,8 @@ const MIGRATIONS = {
   '0009-run-histogram': m0009,
   '0010-issues-list': m0010,
   '0011-timeline': m0011,
+  // 0012 and 0013 are taken by another branch; names only need to sort, gaps are fine.
+  '0014-retention': m0014,
 } as const;
 
 class EngineMigrationProvider implements MigrationProvider {

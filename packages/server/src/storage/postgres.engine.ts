@@ -170,6 +170,10 @@ export class PostgresEngine implements Engine {
     return sql<Date>`(date_trunc(${sql.lit(unit)}, ${sql.ref(column)} at time zone 'UTC') at time zone 'UTC')`;
   }
 
+  jsonWithNull(column: string, field: string): RawBuilder<string> {
+    return sql<string>`jsonb_set(${sql.ref(column)}, ${sql.lit(`{${field}}`)}, 'null'::jsonb)`;
+  }
+
   async ping(): Promise<boolean> {
     const result = await this.pool.query('select 1 as ok');
     return result.rowCount === 1;
