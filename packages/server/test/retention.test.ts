@@ -126,6 +126,7 @@ for (const kind of ENGINES) {
       const retention = new RetentionService(
         t.engine,
         t.app.services.audit,
+        t.app.services.organizations,
         { payloadDays: 30, days: 90 },
         { batchRows: 2, chunkBatch: 1, targetMs: 60_000 },
       );
@@ -237,6 +238,7 @@ for (const kind of ENGINES) {
       const retention = new RetentionService(
         t.engine,
         t.app.services.audit,
+        t.app.services.organizations,
         { payloadDays: 30, days: 90 },
         { batchRows: 4, chunkBatch: 1, targetMs: 60_000 },
       );

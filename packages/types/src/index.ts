@@ -16,3 +16,4 @@ export * from './exports.js';
 export * from './events.js';
 export * from './timeline.js';
 export * from './otlp.js';
+export * from './retention.js';

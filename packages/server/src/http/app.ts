@@ -29,6 +29,7 @@ import {
   SessionListItem,
   SyncUser,
   SyncUserListItem,
+  OrganizationRetention,
 } from '@synctrail/types';
 import type { Config } from '../config.js';
 import type { Engine } from '../storage/engine.js';
@@ -61,6 +62,7 @@ import { integrationRoutes } from '../integrations/integration.routes.js';
 import { consoleRoutes } from '../console/console.routes.js';
 import { timelineRoutes } from '../timeline/timeline.routes.js';
 import { otlpRoutes } from '../otlp/otlp.routes.js';
+import { retentionRoutes } from '../retention/retention.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
@@ -87,6 +89,7 @@ export const SHARED_SCHEMAS = [
   CallsLiveEvent,
   ResetLiveEvent,
   LiveEvent,
+  OrganizationRetention,
 ];
 
 /** One route of the app as Fastify registered it (the authentication matrix walks these). */
@@ -228,6 +231,7 @@ export async function buildApp(
   auditRoutes(app, services);
   maskingRuleRoutes(app, services);
   bundleRoutes(app, services);
+  retentionRoutes(app, services);
   liveEventRoutes(app, services, {
     authenticator,
     heartbeatMs: config.liveEventHeartbeatMs,

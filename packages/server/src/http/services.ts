@@ -53,6 +53,7 @@ export function createServices(engine: Engine, config: Config) {
   const retention = new RetentionService(
     engine,
     audit,
+    organizations,
     { payloadDays: config.retention.payloadDays ?? null, days: config.retention.days ?? null },
     DEFAULT_RETENTION_OPTIONS,
   );

@@ -1,8 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
+import type { OrganizationRetention, RetentionUpdate } from '@synctrail/types';
 import type { Engine } from '../storage/engine.js';
+import type { Access } from '../auth/access.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { OrganizationService } from '../organizations/organization.service.js';
+import { AppError } from '../http/errors.js';
 import { RetentionRepository } from './retention.repository.js';
 import {
   BatchSizer,
@@ -82,6 +86,7 @@ export class RetentionService {
   constructor(
     engine: Engine,
     private readonly audit: AuditService,
+    private readonly organizations: Pick<OrganizationService, 'get'>,
     private readonly deployment: RetentionDays,
     private readonly options: RetentionOptions = DEFAULT_RETENTION_OPTIONS,
   ) {
@@ -97,6 +102,49 @@ export class RetentionService {
   /** The policy in force for an organization. */
   async policyOf(organizationId: string): Promise<EffectiveRetention> {
     return effectiveRetention(this.deployment, await this.repository.override(organizationId));
+  }
+
+  /** An organization's retention as its admins, viewers and operators may read it. */
+  async get(access: Access, organizationId: string): Promise<OrganizationRetention> {
+    const organization = await this.organizations.get(access, organizationId, 'read');
+    const override = (await this.repository.override(organization.id)) ?? null;
+    return {
+      organizationId: organization.id,
+      ...effectiveRetention(this.deployment, override ?? undefined),
+      deployment: this.deployment,
+      override,
+    };
+  }
+
+  /**
+   * Sets an organization's own retention (operators only: it decides what the deployment deletes);
+   * null values fall back to the deployment's. Payloads may not be kept longer than the rows they
+   * belong to.
+   */
+  async update(
+    access: Access,
+    organizationId: string,
+    input: RetentionUpdate,
+  ): Promise<OrganizationRetention> {
+    const organization = await this.organizations.get(access, organizationId, 'read');
+    if (!access.isOperator) {
+      throw new AppError(
+        'forbidden',
+        "Only an operator can change an organization's retention: it decides what the deployment deletes.",
+      );
+    }
+    const days = input.days ?? this.deployment.days;
+    if (input.payloadDays !== null && days !== null && input.payloadDays > days) {
+      const where = input.days === null ? "the deployment's" : 'its';
+      throw new AppError(
+        'validation_failed',
+        `payloadDays (${input.payloadDays}) exceeds ${where} days (${days}): payloads go with their runs and calls, ` +
+          'so keep them at most as long. Nothing was changed.',
+        [{ path: '/payloadDays', message: `must be at most ${days}` }],
+      );
+    }
+    await this.repository.setOverride(organization.id, input, access.actor, new Date());
+    return this.get(access, organization.id);
   }
 
   /** One pass over every organization at `now` (a controlled clock in tests). */
