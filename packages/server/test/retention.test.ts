@@ -252,6 +252,30 @@ for (const kind of ENGINES) {
       expect((await get(`/api/v1/calls?organizationId=${c.org.id}`)).json().items).toEqual([]);
     });
 
+    it('finishes what a pass that died left: content chunks of log files already marked removed', async () => {
+      const e = await seedOrganization(t.api);
+      const { id } = e.recent.artifact;
+      // A pass marked the log file, then its process died before deleting the chunks (its lease never released).
+      await t.engine.db
+        .updateTable('artifacts')
+        .set({ content_removed_at: new Date() })
+        .where('id', '=', id)
+        .execute();
+      await t.engine.db
+        .insertInto('job_leases')
+        .values({ name: 'retention', holder: 'process:gone', expires_at: new Date(Date.now() - 1000) })
+        .execute();
+      const chunks = () =>
+        t.engine.db.selectFrom('artifact_chunks').select('seq').where('artifact_id', '=', id).execute();
+      expect(await chunks()).toHaveLength(1);
+      const pass = await t.app.services.retention.pass(new Date());
+      expect(pass.skipped).toBe(false);
+      expect(await chunks()).toEqual([]);
+      expect(
+        pass.organizations.find((o) => o.organizationId === e.org.id)!.removed.artifactChunks,
+      ).toBeGreaterThanOrEqual(2);
+    });
+
     it('runs in the background job with the deployment policy from the configuration', async () => {
       const d = await seedBasics(t.api);
       await t.api('POST', '/api/v1/calls', [call(d.org.id, ago(91))]);

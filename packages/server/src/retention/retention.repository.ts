@@ -1,4 +1,5 @@
 import type { Engine } from '../storage/engine.js';
+import { toDate } from '../storage/row-values.js';
 import type { RetentionDays } from './retention-policy.js';
 
 const FINAL_PROGRESS = ['FINISHED', 'ABORTED'];
@@ -214,6 +215,34 @@ export class RetentionRepository {
       )
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  /**
+   * Log files marked removed whose chunks are still there: a pass that died between marking and
+   * deleting left them (see RetentionService.pass, which looks only after such a pass).
+   */
+  async artifactsWithLeftoverChunks(organizationId: string, limit: number): Promise<string[]> {
+    const rows = await this.engine.db
+      .selectFrom('artifacts as a')
+      .select('a.id')
+      .where('a.organization_id', '=', organizationId)
+      .where('a.content_removed_at', 'is not', null)
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('artifact_chunks as c').select('c.seq').whereRef('c.artifact_id', '=', 'a.id')),
+      )
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Whether the lease was left behind by a holder that never released it (a pass that died). */
+  async leaseAbandoned(name: string, holder: string, now: Date): Promise<boolean> {
+    const row = await this.engine.db
+      .selectFrom('job_leases')
+      .select(['holder', 'expires_at'])
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row !== undefined && row.holder !== holder && toDate(row.expires_at) < now;
   }
 
   /**

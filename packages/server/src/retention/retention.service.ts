@@ -158,13 +158,14 @@ export class RetentionService {
       .filter(({ policy }) => policy.payloadDays !== null || policy.days !== null);
     if (policies.length === 0) return { skipped: false, organizations: [] };
     const until = () => new Date(now.getTime() + LEASE_MS);
+    const recovering = await this.repository.leaseAbandoned(LEASE, this.holder, now);
     if (!(await this.repository.acquireLease(LEASE, this.holder, now, until()))) {
       return { skipped: true, organizations: [] };
     }
     try {
       const organizations: OrganizationPass[] = [];
       for (const { organizationId, policy } of policies) {
-        const removed = await this.passOrganization(organizationId, policy, now);
+        const removed = await this.passOrganization(organizationId, policy, now, recovering);
         await this.repository.acquireLease(LEASE, this.holder, now, until());
         if (Object.values(removed).some((n) => n > 0)) {
           await this.audit.record({
@@ -194,8 +195,16 @@ export class RetentionService {
     organizationId: string,
     policy: EffectiveRetention,
     now: Date,
+    recovering: boolean,
   ): Promise<RemovedCounts> {
     const removed = noneRemoved();
+    if (recovering) {
+      for (;;) {
+        const leftovers = await this.repository.artifactsWithLeftoverChunks(organizationId, this.sizer.size);
+        for (const id of leftovers) removed.artifactChunks += await this.deleteChunks(id);
+        if (leftovers.length === 0) break;
+      }
+    }
     const before = cutoff(now, policy.days);
     if (before) {
       for (;;) {
