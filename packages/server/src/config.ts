@@ -45,6 +45,9 @@ const Env = Type.Object({
   ),
   OTEL_BSP_SCHEDULE_DELAY: Type.Integer({ minimum: 10, maximum: 10 * 60 * 1000, default: 5000 }),
   OTEL_METRIC_EXPORT_INTERVAL: Type.Integer({ minimum: 100, maximum: 60 * 60 * 1000, default: 60_000 }),
+  // Numbers, checked as whole days below: Convert would silently truncate 1.5 to 1 for an Integer.
+  SYNCTRAIL_RETENTION_PAYLOAD_DAYS: Type.Optional(Type.Number({ minimum: 1 })),
+  SYNCTRAIL_RETENTION_DAYS: Type.Optional(Type.Number({ minimum: 1 })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -86,6 +89,12 @@ export interface Config {
   consoleDir: string;
   /** The password of the demo's accounts (generated per demo when unset). */
   demoPassword: string | undefined;
+  /**
+   * The deployment's retention: request/response bodies and log-file contents are removed after
+   * `payloadDays`, runs, actions and calls after `days`; undefined keeps them forever (the default).
+   * Organizations may be given their own (see RetentionService). The audit log is never removed.
+   */
+  retention: { payloadDays: number | undefined; days: number | undefined };
   logLevel: Static<typeof Env>['LOG_LEVEL'];
   /** A bearer token that may read `GET /metrics` (and nothing else), besides operators. */
   metricsToken: string | undefined;
@@ -217,6 +226,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }
   const e = converted as Static<typeof Env>;
+  const payloadDays = e.SYNCTRAIL_RETENTION_PAYLOAD_DAYS;
+  const days = e.SYNCTRAIL_RETENTION_DAYS;
+  const fractional = Object.entries({
+    SYNCTRAIL_RETENTION_PAYLOAD_DAYS: payloadDays,
+    SYNCTRAIL_RETENTION_DAYS: days,
+  }).filter(([, value]) => value !== undefined && !Number.isInteger(value));
+  if (fractional.length > 0) {
+    const lines = fractional.map(([name, value]) => `  ${name}: ${value} is not a whole number of days`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (payloadDays !== undefined && days !== undefined && payloadDays > days) {
+    throw new ConfigError(
+      `invalid configuration:\n  SYNCTRAIL_RETENTION_PAYLOAD_DAYS: ${payloadDays} exceeds SYNCTRAIL_RETENTION_DAYS (${days}); ` +
+        'payloads go with their runs and calls, so keep them at most as long (or unset it to keep them as long).',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -243,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveEventRetentionMs: e.SYNCTRAIL_EVENTS_RETENTION_MINUTES * 60 * 1000,
     consoleDir: e.SYNCTRAIL_CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR,
     demoPassword: e.SYNCTRAIL_DEMO_PASSWORD,
+    retention: { payloadDays, days },
     logLevel: e.LOG_LEVEL,
     metricsToken: e.SYNCTRAIL_METRICS_TOKEN,
     metricsRunsCacheMs: e.SYNCTRAIL_METRICS_RUNS_CACHE_MS,

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, StringEnum, Timestamp } from './schema-helpers.js';
+import { Id, Nullable, StringEnum, Timestamp } from './schema-helpers.js';
 import { ARTIFACT_KIND } from './enums.js';
 
 /** A log file attached to a run. */
@@ -13,6 +13,8 @@ export const Artifact = Type.Object(
     sizeBytes: Type.Integer(),
     sha256: Type.String(),
     createdAt: Timestamp,
+    /** When retention removed the content (the metadata stays; downloading it answers 410); null while kept. */
+    contentRemovedAt: Type.Optional(Nullable(Timestamp)),
   },
   { $id: 'Artifact' },
 );

@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'masking_rule.create',
   'masking_rule.delete',
   'settings.update',
+  'retention.pass',
+  'retention.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'run_not_found',
   'call_not_found',
   'artifact_not_found',
+  'artifact_content_removed',
   'console_not_built',
   'organization_slug_taken',
   'user_external_id_taken',

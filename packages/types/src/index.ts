@@ -18,3 +18,4 @@ export * from './timeline.js';
 export * from './otlp.js';
 export * from './secrets/index.js';
 export * from './sso/index.js';
+export * from './retention.js';

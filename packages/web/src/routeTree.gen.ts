@@ -24,6 +24,7 @@ import { Route as SettingsIndexRouteImport } from './routes/settings.index'
 import { Route as SettingsApiKeysRouteImport } from './routes/settings.api-keys'
 import { Route as SettingsMaskingRouteImport } from './routes/settings.masking'
 import { Route as SettingsMembersRouteImport } from './routes/settings.members'
+import { Route as SettingsRetentionRouteImport } from './routes/settings.retention'
 import { Route as SettingsSchedulesRouteImport } from './routes/settings.schedules'
 import { Route as UsersUserIdRouteImport } from './routes/users.$userId'
 import { Route as OrganizationsOrganizationIdIndexRouteImport } from './routes/organizations.$organizationId.index'
@@ -110,6 +111,11 @@ const SettingsMembersRoute = SettingsMembersRouteImport.update({
   path: '/members',
   getParentRoute: () => SettingsRoute,
 } as any)
+const SettingsRetentionRoute = SettingsRetentionRouteImport.update({
+  id: '/retention',
+  path: '/retention',
+  getParentRoute: () => SettingsRoute,
+} as any)
 const SettingsSchedulesRoute = SettingsSchedulesRouteImport.update({
   id: '/schedules',
   path: '/schedules',
@@ -168,6 +174,7 @@ export interface FileRoutesByFullPath {
   '/settings/api-keys': typeof SettingsApiKeysRoute
   '/settings/masking': typeof SettingsMaskingRoute
   '/settings/members': typeof SettingsMembersRoute
+  '/settings/retention': typeof SettingsRetentionRoute
   '/settings/schedules': typeof SettingsSchedulesRoute
   '/users/$userId': typeof UsersUserIdRouteWithChildren
   '/audit/': typeof AuditIndexRoute
@@ -192,6 +199,7 @@ export interface FileRoutesByTo {
   '/settings/api-keys': typeof SettingsApiKeysRoute
   '/settings/masking': typeof SettingsMaskingRoute
   '/settings/members': typeof SettingsMembersRoute
+  '/settings/retention': typeof SettingsRetentionRoute
   '/settings/schedules': typeof SettingsSchedulesRoute
   '/audit': typeof AuditIndexRoute
   '/calls': typeof CallsIndexRoute
@@ -218,6 +226,7 @@ export interface FileRoutesById {
   '/settings/api-keys': typeof SettingsApiKeysRoute
   '/settings/masking': typeof SettingsMaskingRoute
   '/settings/members': typeof SettingsMembersRoute
+  '/settings/retention': typeof SettingsRetentionRoute
   '/settings/schedules': typeof SettingsSchedulesRoute
   '/users/$userId': typeof UsersUserIdRouteWithChildren
   '/audit/': typeof AuditIndexRoute
@@ -246,6 +255,7 @@ export interface FileRouteTypes {
     | '/settings/api-keys'
     | '/settings/masking'
     | '/settings/members'
+    | '/settings/retention'
     | '/settings/schedules'
     | '/users/$userId'
     | '/audit/'
@@ -270,6 +280,7 @@ export interface FileRouteTypes {
     | '/settings/api-keys'
     | '/settings/masking'
     | '/settings/members'
+    | '/settings/retention'
     | '/settings/schedules'
     | '/audit'
     | '/calls'
@@ -295,6 +306,7 @@ export interface FileRouteTypes {
     | '/settings/api-keys'
     | '/settings/masking'
     | '/settings/members'
+    | '/settings/retention'
     | '/settings/schedules'
     | '/users/$userId'
     | '/audit/'
@@ -435,6 +447,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof SettingsMembersRouteImport
       parentRoute: typeof SettingsRoute
     }
+    '/settings/retention': {
+      id: '/settings/retention'
+      path: '/retention'
+      fullPath: '/settings/retention'
+      preLoaderRoute: typeof SettingsRetentionRouteImport
+      parentRoute: typeof SettingsRoute
+    }
     '/settings/schedules': {
       id: '/settings/schedules'
       path: '/schedules'
@@ -505,6 +524,7 @@ interface SettingsRouteChildren {
   SettingsApiKeysRoute: typeof SettingsApiKeysRoute
   SettingsMaskingRoute: typeof SettingsMaskingRoute
   SettingsMembersRoute: typeof SettingsMembersRoute
+  SettingsRetentionRoute: typeof SettingsRetentionRoute
   SettingsSchedulesRoute: typeof SettingsSchedulesRoute
   SettingsIndexRoute: typeof SettingsIndexRoute
 }
@@ -513,6 +533,7 @@ const SettingsRouteChildren: SettingsRouteChildren = {
   SettingsApiKeysRoute: SettingsApiKeysRoute,
   SettingsMaskingRoute: SettingsMaskingRoute,
   SettingsMembersRoute: SettingsMembersRoute,
+  SettingsRetentionRoute: SettingsRetentionRoute,
   SettingsSchedulesRoute: SettingsSchedulesRoute,
   SettingsIndexRoute: SettingsIndexRoute,
 }

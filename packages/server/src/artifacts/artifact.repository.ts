@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Artifact, ArtifactKind } from '@synctrail/types';
 import type { Engine } from '../storage/engine.js';
 import type { ArtifactsTable } from '../storage/database.js';
-import { toIso } from '../storage/row-values.js';
+import { toIso, toIsoOrNull } from '../storage/row-values.js';
 
 type ArtifactRow = Selectable<ArtifactsTable>;
 
@@ -19,6 +19,7 @@ function toArtifact(row: ArtifactRow): Artifact {
     sizeBytes: Number(row.size_bytes),
     sha256: row.sha256,
     createdAt: toIso(row.created_at),
+    contentRemovedAt: toIsoOrNull(row.content_removed_at),
   };
 }
 

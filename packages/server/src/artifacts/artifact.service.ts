@@ -252,6 +252,14 @@ export class ArtifactService {
     const run = await this.runs.get(access, runId, 'payloads');
     const artifact = isUuid(artifactId) ? await this.repository.findComplete(run.id, artifactId) : undefined;
     if (!artifact) throw notFound('artifact_not_found', 'Artifact', artifactId);
+    if (artifact.contentRemovedAt) {
+      throw new AppError(
+        'artifact_content_removed',
+        `The content of log file "${artifact.name}" was removed by retention on ${artifact.contentRemovedAt} ` +
+          "(the organization's payload retention); its name, size and SHA-256 are kept.",
+        { removedAt: artifact.contentRemovedAt, sizeBytes: artifact.sizeBytes, sha256: artifact.sha256 },
+      );
+    }
     return artifact;
   }
 

@@ -11,6 +11,17 @@ import { EXPORT_PAGE_SIZE, allPages } from '../exports/export-pages.js';
 import type { BundleFile, ManifestEntry } from './bundle-writer.js';
 import { layoutNames, sessionFolder } from './bundle-layout.js';
 
+/** A log file the bundle lists but does not hold: retention removed its content. */
+export interface RemovedFile {
+  path: string;
+  artifactId: string;
+  name: string;
+  sizeBytes: number;
+  sha256: string;
+  removedAt: string;
+  reason: 'removed by retention';
+}
+
 /** What a bundle holds and how to describe it; the files are read only as the zip is written. */
 export interface BundlePlan {
   /** For the file name: `run-<id>`, `user-<id>`, `organization-<id>`. */
@@ -45,13 +56,19 @@ export class BundleService {
 
   async forRun(access: Access, runId: string, exportedAt: Date): Promise<BundlePlan> {
     const run = await this.runs.get(access, runId, 'payloads');
+    const removed: RemovedFile[] = [];
     return {
       subject: `run-${run.id}`,
       organizationId: run.organizationId,
       target: `run:${run.id}`,
       filters: {},
-      files: this.runFiles(access, run, '', exportedAt),
-      manifest: (files) => ({ runId: run.id, exportedAt: exportedAt.toISOString(), files }),
+      files: this.runFiles(access, run, '', exportedAt, removed),
+      manifest: (files) => ({
+        runId: run.id,
+        exportedAt: exportedAt.toISOString(),
+        files,
+        removedByRetention: removed,
+      }),
       sessions: () => 1,
     };
   }
@@ -105,7 +122,8 @@ export class BundleService {
     about: Pick<BundlePlan, 'subject' | 'organizationId' | 'target' | 'filters'> & { about: object },
   ): BundlePlan {
     const runIds: string[] = [];
-    const runFiles = (run: Run) => this.runFiles(access, run, sessionFolder(run), exportedAt);
+    const removed: RemovedFile[] = [];
+    const runFiles = (run: Run) => this.runFiles(access, run, sessionFolder(run), exportedAt, removed);
     async function* files(): AsyncGenerator<BundleFile> {
       for await (const page of allPages(first, (cursor) => next({ limit: RUN_PAGE, cursor }))) {
         for (const run of page) {
@@ -126,6 +144,7 @@ export class BundleService {
         exportedAt: exportedAt.toISOString(),
         runs: runIds,
         files: entries,
+        removedByRetention: removed,
       }),
       sessions: () => runIds.length,
     };
@@ -137,10 +156,24 @@ export class BundleService {
     run: Run,
     folder: string,
     exportedAt: Date,
+    removed: RemovedFile[],
   ): AsyncGenerator<BundleFile> {
     const artifacts: Artifact[] = (await this.artifacts.list(access, run.id)).items;
     const names = layoutNames(artifacts);
     for (const artifact of artifacts) {
+      // Listed in the manifest, not held: its content is gone.
+      if (artifact.contentRemovedAt) {
+        removed.push({
+          path: folder + names.get(artifact.id)!,
+          artifactId: artifact.id,
+          name: artifact.name,
+          sizeBytes: artifact.sizeBytes,
+          sha256: artifact.sha256,
+          removedAt: artifact.contentRemovedAt,
+          reason: 'removed by retention',
+        });
+        continue;
+      }
       yield {
         path: folder + names.get(artifact.id)!,
         mtime: new Date(artifact.createdAt),
@@ -148,7 +181,13 @@ export class BundleService {
       };
     }
     const runJson = JSON.stringify(
-      { ...run, artifacts: artifacts.map((a) => ({ ...a, path: folder + names.get(a.id)! })) },
+      {
+        ...run,
+        artifacts: artifacts.map((a) => ({
+          ...a,
+          path: a.contentRemovedAt ? null : folder + names.get(a.id)!,
+        })),
+      },
       null,
       2,
     );

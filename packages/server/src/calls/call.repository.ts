@@ -96,7 +96,7 @@ const COLUMNS = [
 
 export const SUMMARY_COLUMNS = COLUMNS.filter((c) => c !== 'request' && c !== 'response');
 
-type SummaryRow = Omit<Selectable<CallsTable>, 'request' | 'response'>;
+type SummaryRow = Omit<Selectable<CallsTable>, 'request' | 'response' | 'payload_removed_at'>;
 
 export function toSummary(row: SummaryRow): CallSummary {
   return {
@@ -117,7 +117,7 @@ export function toSummary(row: SummaryRow): CallSummary {
   };
 }
 
-function toCall(row: Selectable<CallsTable>): Call {
+function toCall(row: Omit<Selectable<CallsTable>, 'payload_removed_at'>): Call {
   return {
     ...toSummary(row),
     request: fromJson<StoredMessage>(row.request),
@@ -213,7 +213,7 @@ export class CallRepository {
   async *stream(filters: CallListFilters, sort: SortOrder, batchSize: number): AsyncGenerator<Call[]> {
     const qb = this.filtered(filters, { limit: 0, sort }, COLUMNS, false);
     for await (const rows of this.engine.stream(qb, batchSize)) {
-      yield rows.map((row) => toCall(row as Selectable<CallsTable>));
+      yield rows.map((row) => toCall(row as Omit<Selectable<CallsTable>, 'payload_removed_at'>));
     }
   }
 

@@ -29,6 +29,7 @@ import {
   SessionListItem,
   SyncUser,
   SyncUserListItem,
+  OrganizationRetention,
 } from '@synctrail/types';
 import type { Config } from '../config.js';
 import type { Engine } from '../storage/engine.js';
@@ -65,6 +66,7 @@ import { otlpRoutes } from '../otlp/otlp.routes.js';
 import { Metrics } from '../metrics/metrics.js';
 import { PrometheusMetrics } from '../metrics/prometheus.js';
 import { metricsRoutes, registerRequestMetrics } from '../metrics/metrics.routes.js';
+import { retentionRoutes } from '../retention/retention.routes.js';
 
 export const SHARED_SCHEMAS = [
   ErrorBody,
@@ -91,6 +93,7 @@ export const SHARED_SCHEMAS = [
   CallsLiveEvent,
   ResetLiveEvent,
   LiveEvent,
+  OrganizationRetention,
 ];
 
 /** One route of the app as Fastify registered it (the authentication matrix walks these). */
@@ -244,6 +247,7 @@ export async function buildApp(
   auditRoutes(app, services);
   maskingRuleRoutes(app, services);
   bundleRoutes(app, services);
+  retentionRoutes(app, services);
   liveEventRoutes(app, services, {
     authenticator,
     heartbeatMs: config.liveEventHeartbeatMs,
@@ -256,6 +260,7 @@ export async function buildApp(
     services.scheduler,
     services.runControl,
     services.housekeeping,
+    services.retention,
     config.schedulerIntervalMs,
     app.log,
   );

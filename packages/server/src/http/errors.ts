@@ -30,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   run_not_found: 404,
   call_not_found: 404,
   artifact_not_found: 404,
+  artifact_content_removed: 410,
   console_not_built: 404,
   organization_slug_taken: 409,
   user_external_id_taken: 409,

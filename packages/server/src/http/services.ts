@@ -26,6 +26,7 @@ import { Metrics } from '../metrics/metrics.js';
 import { MetricsRepository } from '../metrics/metrics.repository.js';
 import { RunCounts } from '../metrics/run-counts.js';
 import { ActionSearchService } from '../actions/action-search.service.js';
+import { RetentionService, DEFAULT_RETENTION_OPTIONS } from '../retention/retention.service.js';
 
 /** Every service, wired once per app (with the app's own metrics, which the services feed). */
 export function createServices(engine: Engine, config: Config, metrics: Metrics = new Metrics()) {
@@ -61,6 +62,14 @@ export function createServices(engine: Engine, config: Config, metrics: Metrics 
     abandonedUploadMs: 24 * 3600 * 1000,
     liveEventRetentionMs: config.liveEventRetentionMs,
   });
+  const audit = new AuditService(engine);
+  const retention = new RetentionService(
+    engine,
+    audit,
+    organizations,
+    { payloadDays: config.retention.payloadDays ?? null, days: config.retention.days ?? null },
+    DEFAULT_RETENTION_OPTIONS,
+  );
   const liveStreams = new LiveStreamService(
     liveEvents.repository,
     new LiveEventHub(liveEvents.repository, runs.repository, { pollMs: config.liveEventPollMs }),
@@ -89,7 +98,8 @@ export function createServices(engine: Engine, config: Config, metrics: Metrics 
     bundles,
     liveEvents,
     liveStreams,
-    audit: new AuditService(engine),
+    audit,
+    retention,
     timeline: new TimelineService(engine, users),
     masking,
     metrics,

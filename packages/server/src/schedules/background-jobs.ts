@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Scheduler } from './scheduler.js';
 import type { RunControlService } from '../runs/run-control.service.js';
 import type { HousekeepingService } from '../housekeeping/housekeeping.service.js';
+import type { RetentionService } from '../retention/retention.service.js';
 
 /** Housekeeping needs no hurry: once every this many milliseconds at most. */
 const HOUSEKEEPING_EVERY_MS = 10 * 60 * 1000;
@@ -19,6 +20,7 @@ export class BackgroundJobs {
     private readonly scheduler: Scheduler,
     private readonly control: RunControlService,
     private readonly housekeeping: HousekeepingService,
+    private readonly retention: RetentionService,
     private readonly intervalMs: number,
     private readonly log: FastifyBaseLogger,
   ) {}
@@ -42,6 +44,9 @@ export class BackgroundJobs {
       if (now.getTime() - this.lastSweep >= HOUSEKEEPING_EVERY_MS) {
         this.lastSweep = now.getTime();
         this.log.debug(await this.housekeeping.sweep(now), 'housekeeping');
+        const pass = await this.retention.pass(now);
+        const touched = pass.organizations.filter((o) => Object.values(o.removed).some((n) => n > 0));
+        if (touched.length > 0) this.log.info({ organizations: touched }, 'retention pass removed rows');
       }
     } catch (error) {
       this.log.error({ err: error }, 'background jobs failed; retrying on the next beat');

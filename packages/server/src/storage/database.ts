@@ -129,6 +129,8 @@ export interface ArtifactsTable {
   sha256: string;
   state: string;
   created_at: Time;
+  /** When retention removed the content (null: kept); the row and its metadata stay. */
+  content_removed_at: NullableTime;
 }
 
 export interface ArtifactChunksTable {
@@ -154,6 +156,8 @@ export interface CallsTable {
   duration_ms: number | null;
   request: Json;
   response: Json;
+  /** When retention removed the bodies (null: kept). */
+  payload_removed_at: NullableTime;
 }
 
 export interface AuditEventsTable {
@@ -250,6 +254,20 @@ export interface LiveEventsTable {
   latest_at: NullableTime;
 }
 
+export interface OrganizationRetentionTable {
+  organization_id: string;
+  payload_days: number | null;
+  days: number | null;
+  updated_at: Time;
+  updated_by: string;
+}
+
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: Time;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   integrations: IntegrationsTable;
@@ -269,4 +287,6 @@ export interface Database {
   api_keys: ApiKeysTable;
   masking_rules: MaskingRulesTable;
   live_events: LiveEventsTable;
+  organization_retention: OrganizationRetentionTable;
+  job_leases: JobLeasesTable;
 }

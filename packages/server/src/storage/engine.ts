@@ -89,6 +89,8 @@ export interface Engine {
    * query and adds the actual rows and times.
    */
   explain(query: Compilable<unknown>, options?: { analyze?: boolean }): Promise<string[]>;
+  /** The JSON object in `column` with its `field` set to JSON null (payload retention). */
+  jsonWithNull(column: string, field: string): RawBuilder<string>;
   /** Whether the engine answers a trivial query (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

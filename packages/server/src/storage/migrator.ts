@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010-issues-list.js';
 import * as m0011 from './migrations/0011-timeline.js';
 import * as m0012 from './migrations/0012-list-indexes.js';
 import * as m0013 from './migrations/0013-text-search.js';
+import * as m0014 from './migrations/0014-retention.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
 const MIGRATIONS = {
@@ -29,6 +30,7 @@ const MIGRATIONS = {
   '0011-timeline': m0011,
   '0012-list-indexes': m0012,
   '0013-text-search': m0013,
+  '0014-retention': m0014,
 } as const;
 
 class EngineMigrationProvider implements MigrationProvider {

@@ -198,6 +198,10 @@ export class PostgresEngine implements Engine {
     return result.rows.map((row) => row['QUERY PLAN']);
   }
 
+  jsonWithNull(column: string, field: string): RawBuilder<string> {
+    return sql<string>`jsonb_set(${sql.ref(column)}, ${sql.lit(`{${field}}`)}, 'null'::jsonb)`;
+  }
+
   async ping(): Promise<boolean> {
     const result = await this.pool.query('select 1 as ok');
     return result.rowCount === 1;

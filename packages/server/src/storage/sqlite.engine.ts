@@ -233,6 +233,10 @@ export class SqliteEngine implements Engine {
     });
   }
 
+  jsonWithNull(column: string, field: string): RawBuilder<string> {
+    return sql<string>`json_set(${sql.ref(column)}, ${sql.lit(`$.${field}`)}, json('null'))`;
+  }
+
   async ping(): Promise<boolean> {
     return this.raw.prepare('select 1 as ok').get() !== undefined;
   }

@@ -22,6 +22,7 @@ const SECTIONS = [
   { to: '/settings/api-keys', label: 'API keys' },
   { to: '/settings/masking', label: 'Masking rules' },
   { to: '/settings/schedules', label: 'Schedules' },
+  { to: '/settings/retention', label: 'Retention' },
 ] as const;
 
 function Settings() {
@@ -62,8 +63,8 @@ function Settings() {
       title="Settings"
       description={
         organization === undefined
-          ? 'Members, API keys, masking rules and schedules of an organization.'
-          : `Members, API keys, masking rules and schedules of ${organization.name}.`
+          ? 'Members, API keys, masking rules, schedules and retention of an organization.'
+          : `Members, API keys, masking rules, schedules and retention of ${organization.name}.`
       }
       actions={
         choices.length > 1 && organization !== undefined ? (

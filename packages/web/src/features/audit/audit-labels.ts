@@ -32,6 +32,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'masking_rule.create': 'Masking rule added',
   'masking_rule.delete': 'Masking rule removed',
   'settings.update': 'Settings changed',
+  'retention.pass': 'Removed by retention',
+  'retention.update': 'Retention policy changed',
 };
 
 export const AUDIT_ACTION_OPTIONS = (Object.keys(AUDIT_ACTION_LABELS) as AuditAction[]).map((value) => ({

@@ -10,6 +10,7 @@ import type {
   Member,
   MemberCreate,
   MemberRole,
+  OrganizationRetention,
   Page,
 } from '@synctrail/types';
 import { queryOptions, type QueryClient, type QueryKey } from '@tanstack/react-query';
@@ -87,3 +88,10 @@ export function refreshAfterWrite(client: QueryClient, queryKey: QueryKey): Prom
     client.invalidateQueries({ queryKey: ['audit'] }),
   ]);
 }
+
+export const retentionQuery = (organizationId: string) =>
+  queryOptions({
+    queryKey: ['organization', organizationId, 'retention'],
+    queryFn: ({ signal }) =>
+      api<OrganizationRetention>(`/organizations/${organizationId}/retention`, { signal }),
+  });
