@@ -280,16 +280,21 @@ for (const kind of ENGINES) {
             : new RegExp(`${index.split('_')[0]}_fts VIRTUAL TABLE INDEX`),
         );
 
-      it("searches a big run's actions from the text index", async () => {
-        const plan = await explain(
-          actionRepository.listQuery(bigRun(), { q: 'quarantined' }, { limit: 50, sort: 'asc' }),
-        );
-        expectTextIndex(plan, 'actions_text');
-      });
-
-      it('searches actions across runs from the text index, with or without an organization', async () => {
-        expectTextIndex(await searchPlan({ q: 'quarantined' }), 'actions_text');
-        expectTextIndex(await searchPlan({ q: 'quarantined', organizations: [orgs[1]!] }), 'actions_text');
+      // Actions have no text index (it made ingest 3-4 times slower): a search within a run reads that
+      // run's rows only, never the whole table.
+      it("searches a big run's actions among that run's rows only", async () => {
+        const plan = (
+          await explain(
+            actionRepository.listQuery(bigRun(), { q: 'quarantined' }, { limit: 50, sort: 'asc' }),
+          )
+        ).join('\n');
+        if (kind === 'postgres') {
+          expect(plan).toMatch(/(Index|Recheck) Cond: \(run_id = /);
+          expect(plan).not.toMatch(/Seq Scan on actions/);
+        } else {
+          expect(plan).toMatch(/SEARCH actions USING \w+ (\w+ )?\(run_id=\?/);
+          expect(plan).not.toMatch(/TEMP B-TREE/);
+        }
       });
 
       it('pages actions across runs newest first from (at, run_id, seq)', async () => {

@@ -267,8 +267,8 @@ export const ActionListQuery = Type.Object(
       Type.String({
         maxLength: 200,
         description:
-          'Text anywhere in the object names, ids or message, case-insensitive (from 3 characters from a text ' +
-          'index; shorter text is compared action by action).',
+          "Text anywhere in the object names, ids or message, case-insensitive, compared with each of the run's " +
+          'actions (actions have no text index: it would slow every ingest).',
       }),
     ),
   },
@@ -285,9 +285,9 @@ export const ActionSearchQuery = Type.Object(
       Type.String({
         maxLength: 200,
         description:
-          'Text anywhere in the message, object names or object ids, case-insensitive. From 3 characters it is ' +
-          'answered from a text index; shorter text is compared action by action within the other filters ' +
-          '(narrow those, e.g. with `from`/`to` or `organizationId`).',
+          'Text anywhere in the message, object names or object ids, case-insensitive. Compared action by ' +
+          'action, newest first, within the other filters (actions have no text index: it would slow every ' +
+          'ingest), so narrow those, e.g. with `from`/`to` or `organizationId`, on a large deployment.',
       }),
     ),
     organizationId: ListFilter('Organization ids, comma-separated.'),
