@@ -29,8 +29,14 @@ export default tseslint.config(
     },
   },
   {
-    // Plain JavaScript run by node as is (the CLI's bin, test fixtures): outside the TypeScript project.
-    files: ['eslint.config.js', 'packages/cli/bin/*.js', 'packages/*/test/fixtures/**/*.mjs'],
+    // Plain JavaScript run by node as is (the CLI's bin, test fixtures, the SQLite CSV worker): outside
+    // the TypeScript project.
+    files: [
+      'eslint.config.js',
+      'packages/cli/bin/*.js',
+      'packages/*/test/fixtures/**/*.mjs',
+      'packages/server/src/**/*.mjs',
+    ],
     ...tseslint.configs.disableTypeChecked,
   },
   {

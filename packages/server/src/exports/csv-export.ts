@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { csvFormatRow } from 'd3-dsv';
+import type { CsvChunk } from '../storage/engine.js';
 import { cellText, valueAtPath } from './export-columns.js';
 
 /**
@@ -73,55 +74,13 @@ export async function* csvChunks(
   }
 }
 
-const CR = Buffer.from('\r');
-
-/**
- * PostgreSQL's CSV ends records with LF, RFC 4180 with CRLF: this adds the CR before each LF that
- * ends a record, and counts them. A line break inside a quoted field is data and is left alone
- * (a doubled quote inside a field closes and reopens the quoting, which leaves it open).
- */
-export class RecordEnds {
-  rows = 0;
-  #quoted = false;
-
-  convert(chunk: Buffer): Buffer {
-    const parts: Buffer[] = [];
-    let start = 0;
-    let quote = chunk.indexOf(0x22);
-    let newline = chunk.indexOf(0x0a);
-    // Past a quote at `at`: the next quote, and the next line break if the one known is behind it.
-    const passQuote = (at: number) => {
-      quote = chunk.indexOf(0x22, at + 1);
-      if (newline >= 0 && newline < at) newline = chunk.indexOf(0x0a, at + 1);
-    };
-    for (;;) {
-      if (this.#quoted) {
-        if (quote < 0) break; // the rest of the chunk is inside a quoted field
-        this.#quoted = false;
-        passQuote(quote);
-      } else if (newline >= 0 && (quote < 0 || newline < quote)) {
-        parts.push(chunk.subarray(start, newline), CR);
-        start = newline;
-        this.rows++;
-        newline = chunk.indexOf(0x0a, newline + 1);
-      } else if (quote >= 0) {
-        this.#quoted = true;
-        passQuote(quote);
-      } else break;
-    }
-    if (parts.length === 0) return chunk;
-    parts.push(chunk.subarray(start));
-    return Buffer.concat(parts);
-  }
-}
-
 /**
  * The same file as `csvChunks()` from CSV the database wrote itself (`Engine.copyCsv`): our header,
- * then the engine's records with CRLF endings, counted and hashed as they pass. Past `maxRows`
- * records it fails, as a capped export does.
+ * then the engine's CRLF-ended records, counted and hashed as they pass. Past `maxRows` records it
+ * fails, as a capped export does.
  */
 export async function* csvFromEngine(
-  chunks: AsyncIterable<Buffer>,
+  chunks: AsyncIterable<CsvChunk>,
   options: CsvOptions & { maxRows?: number | undefined; tooMany: () => Error },
 ): AsyncGenerator<Buffer> {
   const hash = createHash('sha256');
@@ -131,16 +90,14 @@ export async function* csvFromEngine(
     tally.bytes += chunk.length;
     return chunk;
   };
-  const ends = new RecordEnds();
   try {
     yield emit(
       Buffer.from((options.bom ? '\ufeff' : '') + csvFormatRow([...options.columns]) + CRLF, 'utf8'),
     );
     for await (const chunk of chunks) {
-      const converted = ends.convert(chunk);
-      tally.rows = ends.rows;
+      tally.rows += chunk.records;
       if (options.maxRows !== undefined && tally.rows > options.maxRows) throw options.tooMany();
-      yield emit(converted);
+      yield emit(chunk.data);
     }
     tally.sha256 = hash.digest('hex');
     tally.complete = true;

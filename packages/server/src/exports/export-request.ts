@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Page } from '@synctrail/types';
 import type { Services } from '../http/services.js';
+import type { CsvChunk } from '../storage/engine.js';
 import { AppError } from '../http/errors.js';
 import { recordAudit } from '../audit/audit-request.js';
 import { columnsOf, pickColumns } from './export-columns.js';
@@ -59,7 +60,7 @@ export interface ListExport<T> {
    * The same rows as CSV records the database writes itself (PostgreSQL's COPY: several times the
    * rows/s of formatting them here), for the columns asked; undefined where it cannot.
    */
-  copy?: (columns: readonly string[]) => Promise<AsyncIterable<Buffer> | undefined>;
+  copy?: (columns: readonly string[]) => Promise<AsyncIterable<CsvChunk> | undefined>;
   /** The organization the audit event belongs to, when the list is one organization's. */
   organizationId?: string | null;
   /** What was exported, for the audit event (`run:<id>`, `user:<id>`…). */

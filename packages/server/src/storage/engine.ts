@@ -20,6 +20,13 @@ export interface ColumnTypes {
  */
 export type SearchField = 'actions' | 'calls' | 'calls.login';
 
+/** A piece of the CSV an engine wrote (`Engine.copyCsv`); a record may run on into the next piece. */
+export interface CsvChunk {
+  data: Buffer;
+  /** How many records end in `data` (with CRLF). */
+  records: number;
+}
+
 /** Tables that take bulk loads through `bulkInsert`. */
 export type BulkTable = 'actions' | 'calls';
 
@@ -62,11 +69,11 @@ export interface Engine {
   stream<R>(query: Compilable<R>, batchSize: number): AsyncGenerator<R[]>;
   /**
    * The rows of a query as CSV written by the engine itself (PostgreSQL's `COPY … TO STDOUT`; on
-   * SQLite records built in SQL), in chunks as they come: no header, LF between records. The query
-   * selects what `cellSelections()` gives for the engine. Ending the iteration early stops the query
-   * and drops its connection. Never inside `transaction()`.
+   * SQLite records built in SQL on a worker thread), in chunks as they come: no header, CRLF after
+   * each record. The query selects what `cellSelections()` gives for the engine.
+   * Ending the iteration early stops the query and drops its connection. Never inside `transaction()`.
    */
-  copyCsv?(query: Compilable<unknown>): AsyncGenerator<Buffer>;
+  copyCsv?(query: Compilable<unknown>): AsyncGenerator<CsvChunk>;
   /**
    * The start of the UTC hour or day a time column falls in (for histograms): a time as the engine
    * returns times (see `row-values.ts`).

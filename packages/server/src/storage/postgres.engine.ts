@@ -17,7 +17,15 @@ import {
   type SelectQueryBuilder,
 } from 'kysely';
 import type { Database } from './database.js';
-import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine, type SearchField } from './engine.js';
+import { RecordEnds } from './csv-record-ends.js';
+import {
+  runAfterCommit,
+  type BulkTable,
+  type ColumnTypes,
+  type CsvChunk,
+  type Engine,
+  type SearchField,
+} from './engine.js';
 import { createTrigramIndexes, trigramMatch } from './postgres.search.js';
 
 // COUNT(*) and bigserial come back as int8; our counts fit comfortably in a double.
@@ -148,13 +156,22 @@ export class PostgresEngine implements Engine {
     }
   }
 
-  async *copyCsv(query: Compilable<unknown>): AsyncGenerator<Buffer> {
+  async *copyCsv(query: Compilable<unknown>): AsyncGenerator<CsvChunk> {
     const compiled = query.compile();
     // COPY takes no bind parameters: the values are written into the statement as literals.
     const select = inlineParameters(compiled.sql, compiled.parameters);
     const client = await this.pool.connect();
     const copy = client.query(copyTo(`copy (${select}) to stdout with (format csv)`));
     let done = false;
+    // PostgreSQL ends records with LF: re-ended with CRLF and counted on the way.
+    const ends = new RecordEnds();
+    let counted = 0;
+    const handOn = (held: Buffer[], size: number): CsvChunk => {
+      const data = ends.convert(Buffer.concat(held, size));
+      const records = ends.rows - counted;
+      counted = ends.rows;
+      return { data, records };
+    };
     try {
       // PostgreSQL sends a message per record: handed on in chunks of about 64 kB instead.
       let held: Buffer[] = [];
@@ -163,12 +180,12 @@ export class PostgresEngine implements Engine {
         held.push(chunk as Buffer);
         size += (chunk as Buffer).length;
         if (size >= COPY_CHUNK) {
-          yield Buffer.concat(held, size);
+          yield handOn(held, size);
           held = [];
           size = 0;
         }
       }
-      if (size > 0) yield Buffer.concat(held, size);
+      if (size > 0) yield handOn(held, size);
       done = true;
     } finally {
       // Stopped early (the client went away) or failed: the connection is mid-COPY; drop it, which

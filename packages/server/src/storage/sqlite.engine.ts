@@ -15,7 +15,15 @@ import {
   type SqliteStatement,
 } from 'kysely';
 import type { Database } from './database.js';
-import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine, type SearchField } from './engine.js';
+import {
+  runAfterCommit,
+  type BulkTable,
+  type ColumnTypes,
+  type CsvChunk,
+  type Engine,
+  type SearchField,
+} from './engine.js';
+import { readCsvOnWorker } from './sqlite-csv-reader.js';
 import { ftsMatch } from './sqlite.search.js';
 
 /** better-sqlite3 binds only numbers, strings, bigints, buffers and null: convert the rest. */
@@ -47,6 +55,10 @@ function convertingDatabase(raw: BetterSqlite3.Database): SqliteDatabase {
 
 /** Characters of CSV handed on at a time by `copyCsv()`. */
 const COPY_CHUNK = 64 * 1024;
+/** Chunks the CSV worker may run ahead of the client. */
+const COPY_WINDOW = 4;
+/** Records a chunk of an in-memory database's CSV. */
+const COPY_RECORDS = 1000;
 
 export interface SqliteEngineOptions {
   /** A file path, or `:memory:`. */
@@ -165,40 +177,32 @@ export class SqliteEngine implements Engine {
 
   /**
    * CSV records SQLite writes itself (the query selects one `record` per row, see `cellSelections`),
-   * LF-separated in chunks of about 64 kB: JavaScript touches one string a row instead of an object
-   * with a property a column, which is what an export's time went to. On a read connection of its
-   * own, as `stream()`; the statement runs between chunks, so the event loop is never held longer
-   * than one chunk takes.
+   * CRLF-ended, in chunks of about 64 kB. Stepping the statement and making a string of each record
+   * is most of an export's time, so a worker thread does it on a read connection of its own (see
+   * `sqlite-csv.worker.mjs`) while this thread hashes and sends what it handed over; it runs at most a
+   * few chunks ahead of the client. Ending the iteration early stops the worker at its next chunk.
    */
-  async *copyCsv(query: Compilable<unknown>): AsyncGenerator<Buffer> {
+  async *copyCsv(query: Compilable<unknown>): AsyncGenerator<CsvChunk> {
     const { sql, parameters } = query.compile();
-    const memory = this.#file === ':memory:';
-    const connection = memory
-      ? this.raw
-      : new BetterSqlite3(this.#file, { readonly: true, fileMustExist: true });
-    try {
-      if (!memory) connection.pragma('busy_timeout = 5000');
-      const statement = connection.prepare(sql).pluck();
-      // One connection only in memory, which an open statement would keep busy: read it whole.
-      const records = (
-        memory ? statement.all(...bindAll(parameters)).values() : statement.iterate(...bindAll(parameters))
-      ) as IterableIterator<string>;
-      try {
-        let text = '';
-        for (const record of records) {
-          text += record + '\n';
-          if (text.length >= COPY_CHUNK) {
-            yield Buffer.from(text, 'utf8');
-            text = '';
-          }
-        }
-        if (text.length > 0) yield Buffer.from(text, 'utf8');
-      } finally {
-        records.return?.();
+    if (this.#file === ':memory:') {
+      // One connection only, which another thread cannot open: read it whole here (tests' size).
+      const records = this.raw
+        .prepare(sql)
+        .pluck()
+        .all(...bindAll(parameters)) as string[];
+      for (let i = 0; i < records.length; i += COPY_RECORDS) {
+        const part = records.slice(i, i + COPY_RECORDS);
+        yield { data: Buffer.from(part.join('\r\n') + '\r\n', 'utf8'), records: part.length };
       }
-    } finally {
-      if (!memory) connection.close();
+      return;
     }
+    yield* readCsvOnWorker({
+      file: this.#file,
+      sql,
+      params: bindAll(parameters),
+      chunkChars: COPY_CHUNK,
+      window: COPY_WINDOW,
+    });
   }
 
   timeBucket(column: string, unit: 'hour' | 'day'): RawBuilder<number> {

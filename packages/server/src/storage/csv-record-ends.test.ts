@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordEnds } from './csv-export.js';
+import { RecordEnds } from './csv-record-ends.js';
 
 const convert = (chunks: string[]) => {
   const ends = new RecordEnds();
