@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { cellSelections, column } from '../src/exports/csv-cells.js';
+import { parse } from 'csv-parse/sync';
+import { cellSelections, column, jsonText, type CellSource } from '../src/exports/csv-cells.js';
+import { cellText } from '../src/exports/export-columns.js';
 import type { CsvChunk } from '../src/storage/engine.js';
 import { ENGINES, startTestApp, type TestContext } from './harness.js';
 
@@ -27,11 +29,17 @@ for (const kind of ENGINES) {
     afterAll(async () => t?.close());
 
     /** The CSV `copyCsv` writes for one column of the given kind over `values`, record by record. */
-    async function copied(kindOfCell: 'time' | 'code', values: unknown[]): Promise<string[]> {
-      const cells = cellSelections(kind, { v: column('v', kindOfCell) }, ['v'])!;
+    async function copied(
+      kindOfCell: 'time' | 'code' | 'text',
+      values: unknown[],
+      source: CellSource = column('v', kindOfCell),
+    ): Promise<string[]> {
+      const cells = cellSelections(kind, { v: source }, ['v'])!;
+      const cast =
+        kind === 'postgres' ? { time: '::timestamptz', code: '::text', text: '::text' }[kindOfCell] : '';
       const rows = values.map(
         (value, i) =>
-          sql`select ${sql.lit(i)} as i, ${kind === 'postgres' && kindOfCell === 'time' ? sql`${value}::timestamptz` : sql`${value}`} as v`,
+          sql`select ${sql.lit(i)} as i, ${value}${sql.raw(cast)} as v, ${JSON.stringify({ b: value })}${sql.raw(kind === 'postgres' ? '::jsonb' : '')} as j`,
       );
       const query = sql`select ${sql.join(cells)} from (${sql.join(rows, sql` union all `)}) as t order by i`;
       const chunks: CsvChunk[] = [];
@@ -52,6 +60,24 @@ for (const kind of ENGINES) {
       ];
       const values = times.map((iso) => (kind === 'postgres' ? iso : new Date(iso).getTime()));
       expect(await copied('time', values)).toEqual(times);
+    });
+
+    it('neutralises formulas as the JavaScript path does, whatever the first character, in columns and JSON fields', async () => {
+      const texts: (string | null)[] = [
+        null,
+        '',
+        'plain',
+        'say "hi", then\nnew line',
+        'žluťoučký',
+        '😀 emoji',
+      ];
+      for (let code = 1; code < 128; code++)
+        texts.push(`${String.fromCharCode(code)}x`, String.fromCharCode(code));
+      for (const source of [column('v', 'text'), jsonText('j', 'b')]) {
+        const records = (await copied('text', texts, source)).join('\r\n') + '\r\n';
+        const cells = parse(records, { relax_quotes: false }) as string[][];
+        expect(cells.map((record) => record[0] ?? '')).toEqual(texts.map((text) => cellText(text)));
+      }
     });
 
     it('writes enumeration values as they are and an absent one as an empty cell', async () => {
