@@ -38,7 +38,12 @@ function csvWorkerFile(): string {
 export async function* readCsvOnWorker(job: CsvWorkerJob): AsyncGenerator<CsvChunk> {
   const control = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const state = new Int32Array(control);
-  const worker = new Worker(csvWorkerFile(), { workerData: { ...job, control } });
+  // The worker makes a short-lived string per record: a small young generation is collected often
+  // and cheaply, where the default one grows to tens of MB over a long export.
+  const worker = new Worker(csvWorkerFile(), {
+    workerData: { ...job, control },
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  });
   const inbox: WorkerMessage[] = [];
   let failure: Error | undefined;
   let exited = false;
