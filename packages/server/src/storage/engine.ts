@@ -20,6 +20,14 @@ export interface ColumnTypes {
  */
 export type SearchField = 'actions' | 'calls' | 'calls.login';
 
+/** What `Engine.preparePartitions` did. */
+export interface PartitionReport {
+  /** The partitions created (`actions_p202701`…). */
+  created: string[];
+  /** Rows moved out of the default partitions into the partitions created for their month. */
+  moved: number;
+}
+
 /** Tables that take bulk loads through `bulkInsert`. */
 export type BulkTable = 'actions' | 'calls';
 
@@ -89,6 +97,13 @@ export interface Engine {
    * query and adds the actual rows and times.
    */
   explain(query: Compilable<unknown>, options?: { analyze?: boolean }): Promise<string[]>;
+  /**
+   * Creates the time partitions of `actions` and `calls` that are due at `now` (PostgreSQL, see
+   * `postgres.partitions.ts`: the current month and three ahead, and a partition for any month with
+   * rows in the default partition, which moves there), exactly once across processes. A no-op on
+   * SQLite, which has no partitions.
+   */
+  preparePartitions(now?: Date): Promise<PartitionReport>;
   /** The JSON object in `column` with its `field` set to JSON null (payload retention). */
   jsonWithNull(column: string, field: string): RawBuilder<string>;
   /** Whether the engine answers a trivial query (readiness). */

@@ -17,7 +17,15 @@ import {
   type SelectQueryBuilder,
 } from 'kysely';
 import type { Database } from './database.js';
-import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine, type SearchField } from './engine.js';
+import {
+  runAfterCommit,
+  type BulkTable,
+  type ColumnTypes,
+  type Engine,
+  type PartitionReport,
+  type SearchField,
+} from './engine.js';
+import { preparePartitions } from './postgres.partitions.js';
 import { createTrigramIndexes, trigramMatch } from './postgres.search.js';
 
 // COUNT(*) and bigserial come back as int8; our counts fit comfortably in a double.
@@ -196,6 +204,10 @@ export class PostgresEngine implements Engine {
     const prefix = options.analyze ? 'explain (analyze, buffers)' : 'explain';
     const result = await this.pool.query<{ 'QUERY PLAN': string }>(`${prefix} ${sql}`, [...parameters]);
     return result.rows.map((row) => row['QUERY PLAN']);
+  }
+
+  preparePartitions(now = new Date()): Promise<PartitionReport> {
+    return preparePartitions((fn) => this.transaction(fn), now);
   }
 
   jsonWithNull(column: string, field: string): RawBuilder<string> {

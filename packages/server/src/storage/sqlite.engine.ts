@@ -15,7 +15,14 @@ import {
   type SqliteStatement,
 } from 'kysely';
 import type { Database } from './database.js';
-import { runAfterCommit, type BulkTable, type ColumnTypes, type Engine, type SearchField } from './engine.js';
+import {
+  runAfterCommit,
+  type BulkTable,
+  type ColumnTypes,
+  type Engine,
+  type PartitionReport,
+  type SearchField,
+} from './engine.js';
 import { ftsMatch } from './sqlite.search.js';
 
 /** better-sqlite3 binds only numbers, strings, bigints, buffers and null: convert the rest. */
@@ -231,6 +238,11 @@ export class SqliteEngine implements Engine {
       depth.set(row.id, d);
       return `${'  '.repeat(d - 1)}${row.detail}`;
     });
+  }
+
+  /** SQLite has no partitions: nothing to prepare. */
+  async preparePartitions(): Promise<PartitionReport> {
+    return { created: [], moved: 0 };
   }
 
   jsonWithNull(column: string, field: string): RawBuilder<string> {
