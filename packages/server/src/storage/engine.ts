@@ -28,6 +28,22 @@ export interface PartitionReport {
   moved: number;
 }
 
+/** A month partition of actions or calls (PostgreSQL): rows with `from <= at < to`. */
+export interface TimePartition {
+  table: 'actions' | 'calls';
+  name: string;
+  from: Date;
+  to: Date;
+}
+
+/** The rows one organization has in a time partition. */
+export interface PartitionShare {
+  organizationId: string;
+  rows: number;
+  /** For actions, their runs: the progress values among them, the latest request and finish times. */
+  runs?: { progress: string[]; lastRequestedAt: Date | null; lastFinishedAt: Date | null };
+}
+
 /** Tables that take bulk loads through `bulkInsert`. */
 export type BulkTable = 'actions' | 'calls';
 
@@ -104,6 +120,17 @@ export interface Engine {
    * SQLite, which has no partitions.
    */
   preparePartitions(now?: Date): Promise<PartitionReport>;
+  /** PostgreSQL: the month partitions of actions and calls, oldest first (SQLite has none). */
+  timePartitions?(): Promise<TimePartition[]>;
+  /**
+   * PostgreSQL: drops a month partition whole (detach, drop) when `decide` agrees, given the rows each
+   * organization has in it, counted while new rows are kept out; answers those counts when it was
+   * dropped, undefined when it was kept (or its lock could not be had soon: a later pass tries again).
+   */
+  dropTimePartition?(
+    partition: TimePartition,
+    decide: (shares: PartitionShare[]) => boolean,
+  ): Promise<PartitionShare[] | undefined>;
   /** The JSON object in `column` with its `field` set to JSON null (payload retention). */
   jsonWithNull(column: string, field: string): RawBuilder<string>;
   /** Whether the engine answers a trivial query (readiness). */

@@ -23,9 +23,11 @@ import {
   type ColumnTypes,
   type Engine,
   type PartitionReport,
+  type PartitionShare,
+  type TimePartition,
   type SearchField,
 } from './engine.js';
-import { preparePartitions } from './postgres.partitions.js';
+import { dropTimePartition, listTimePartitions, preparePartitions } from './postgres.partitions.js';
 import { createTrigramIndexes, trigramMatch } from './postgres.search.js';
 
 // COUNT(*) and bigserial come back as int8; our counts fit comfortably in a double.
@@ -208,6 +210,17 @@ export class PostgresEngine implements Engine {
 
   preparePartitions(now = new Date()): Promise<PartitionReport> {
     return preparePartitions((fn) => this.transaction(fn), now);
+  }
+
+  timePartitions(): Promise<TimePartition[]> {
+    return listTimePartitions(this.#base);
+  }
+
+  dropTimePartition(
+    partition: TimePartition,
+    decide: (shares: PartitionShare[]) => boolean,
+  ): Promise<PartitionShare[] | undefined> {
+    return dropTimePartition(this.#base, (fn) => this.transaction(fn), partition, decide);
   }
 
   jsonWithNull(column: string, field: string): RawBuilder<string> {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { PartitionReport } from './engine.js';
+import type { PartitionReport, PartitionShare, TimePartition } from './engine.js';
 
 /*
  * Time partitions on PostgreSQL (migration 0015): `actions` and `calls` are range-partitioned by `at`,
@@ -218,4 +218,83 @@ export async function preparePartitions(
     }
     return report;
   });
+}
+
+/** The month partitions of actions and calls, oldest first. */
+export async function listTimePartitions(db: Kysely<any>): Promise<TimePartition[]> {
+  const partitions: TimePartition[] = [];
+  for (const table of PARTITIONED_TABLES) {
+    if (!(await isPartitioned(db, table))) continue;
+    for (const month of await monthPartitions(db, table)) {
+      partitions.push({
+        table,
+        name: partitionName(table, month),
+        from: monthStart(month),
+        to: monthEnd(month),
+      });
+    }
+  }
+  return partitions.sort((a, b) => a.from.getTime() - b.from.getTime() || a.table.localeCompare(b.table));
+}
+
+/** The rows each organization has in a partition (for actions, through their runs). */
+async function sharesOf(db: Kysely<any>, partition: TimePartition): Promise<PartitionShare[]> {
+  if (partition.table === 'calls') {
+    const result = await sql<{ organization_id: string; rows: number }>`
+      select organization_id, count(*)::int as rows from ${sql.table(partition.name)}
+      group by organization_id order by organization_id`.execute(db);
+    return result.rows.map((r) => ({ organizationId: r.organization_id, rows: r.rows }));
+  }
+  const result = await sql<{
+    organization_id: string;
+    rows: number;
+    progress: string[];
+    last_requested_at: Date | null;
+    last_finished_at: Date | null;
+  }>`
+    select r.organization_id, count(*)::int as rows, array_agg(distinct r.progress) as progress,
+      max(r.requested_at) as last_requested_at, max(r.finished_at) as last_finished_at
+    from ${sql.table(partition.name)} a join runs r on r.id = a.run_id
+    group by r.organization_id order by r.organization_id`.execute(db);
+  return result.rows.map((r) => ({
+    organizationId: r.organization_id,
+    rows: r.rows,
+    runs: { progress: r.progress, lastRequestedAt: r.last_requested_at, lastFinishedAt: r.last_finished_at },
+  }));
+}
+
+/**
+ * Drops a month partition when `decide` agrees with what it holds. Once a first count agrees, under
+ * the partition lock (no partition is created meanwhile) the partition is locked against writes, its
+ * rows counted again per organization and, if `decide` still agrees, detached and dropped. Detaching takes the parent's exclusive lock for a moment;
+ * when it cannot be had within a few seconds (a long query), the partition stays for a later pass.
+ */
+export async function dropTimePartition(
+  db: Kysely<any>,
+  transaction: <T>(fn: (tx: Kysely<any>) => Promise<T>) => Promise<T>,
+  partition: TimePartition,
+  decide: (shares: PartitionShare[]) => boolean,
+): Promise<PartitionShare[] | undefined> {
+  // A first look without locks: a partition that stays (most of them, most passes) blocks no writer.
+  if (!decide(await sharesOf(db, partition))) return undefined;
+  try {
+    return await transaction(async (tx) => {
+      await sql`select ${LOCK}`.execute(tx);
+      await sql`set local lock_timeout = '5s'`.execute(tx);
+      const month = partition.name.slice(partition.table.length + 2);
+      if (!(await monthPartitions(tx, partition.table)).includes(month)) return undefined;
+      await sql`lock table ${sql.table(partition.name)} in share mode`.execute(tx);
+      const shares = await sharesOf(tx, partition);
+      if (!decide(shares)) return undefined;
+      await sql`alter table ${sql.table(partition.table)} detach partition ${sql.table(partition.name)}`.execute(
+        tx,
+      );
+      await sql`drop table ${sql.table(partition.name)}`.execute(tx);
+      return shares;
+    });
+  } catch (error) {
+    // lock_not_available: the lock timeout passed; nothing was changed.
+    if ((error as { code?: string }).code === '55P03') return undefined;
+    throw error;
+  }
 }
