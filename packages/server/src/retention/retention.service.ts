@@ -52,7 +52,7 @@ interface DroppedShare {
  * row is older, and (actions) every run they belong to is one the pass removes (final, requested and
  * finished before), so that no kept run loses an action.
  */
-function sharedAged(share: PartitionShare, before: Date | null | undefined, to: Date): boolean {
+function shareAged(share: PartitionShare, before: Date | null | undefined, to: Date): boolean {
   if (!before || to > before) return false;
   const runs = share.runs;
   if (!runs) return true;
@@ -253,7 +253,7 @@ export class RetentionService {
     const decide = (partition: TimePartition) => (shares: PartitionShare[]) =>
       shares.length === 0
         ? earliest !== null && partition.to <= earliest
-        : shares.every((s) => sharedAged(s, cutoffs.get(s.organizationId), partition.to));
+        : shares.every((s) => shareAged(s, cutoffs.get(s.organizationId), partition.to));
     for (const partition of await this.repository.timePartitions()) {
       if (partition.to > latest) continue;
       const shares = await this.repository.dropTimePartition(partition, decide(partition));
