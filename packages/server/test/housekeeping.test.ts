@@ -50,6 +50,7 @@ for (const kind of ENGINES) {
         sessions: 1,
         uploads: 1,
         liveEvents: 0, // the run's one live event is the newest: kept (see below)
+        partitions: expect.any(Array), // months that came due three days on (PostgreSQL)
       });
       // The key is forgotten: the same key now starts a new run rather than replaying.
       const again = await t.api(
@@ -67,6 +68,7 @@ for (const kind of ENGINES) {
         sessions: 0,
         uploads: 0,
         liveEvents: 0,
+        partitions: [],
       });
     });
 

@@ -16,18 +16,23 @@ export interface HousekeepingResult {
   sessions: number;
   uploads: number;
   liveEvents: number;
+  /** Time partitions created (PostgreSQL: the months ahead, and months that had rows waiting). */
+  partitions: string[];
 }
 
 /**
  * Removes what only served a moment: old idempotency answers, expired sessions, abandoned uploads.
- * Live events older than their retention go too (they only serve reconnecting clients). Never touches recorded data (runs, actions, calls, issues, artifacts, the audit log).
+ * Live events older than their retention go too (they only serve reconnecting clients). Never removes
+ * recorded data (runs, actions, calls, issues, artifacts, the audit log); on PostgreSQL it creates the
+ * time partitions that have come due (`Engine.preparePartitions`), which may move rows between
+ * partitions but keeps every one.
  */
 export class HousekeepingService {
   readonly repository: HousekeepingRepository;
   private readonly liveEvents: LiveEventRepository;
 
   constructor(
-    engine: Engine,
+    private readonly engine: Engine,
     private readonly options: HousekeepingOptions,
   ) {
     this.repository = new HousekeepingRepository(engine);
@@ -46,6 +51,7 @@ export class HousekeepingService {
       liveEvents: await this.liveEvents.pruneBefore(
         new Date(now.getTime() - this.options.liveEventRetentionMs),
       ),
+      partitions: (await this.engine.preparePartitions(now)).created,
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { Engine } from '../storage/engine.js';
+import type { Engine, PartitionShare, TimePartition } from '../storage/engine.js';
 import { toDate } from '../storage/row-values.js';
 import type { RetentionDays } from './retention-policy.js';
 
@@ -7,10 +7,29 @@ const FINAL_PROGRESS = ['FINISHED', 'ABORTED'];
 /**
  * The SQL of retention: every method removes at most `limit` rows in one short statement (its own
  * transaction), so a pass never holds the write lock (SQLite) or many row locks (PostgreSQL) for
- * long. This is the seam a partition-drop on PostgreSQL can replace once time partitions exist.
+ * long. On PostgreSQL whole month partitions of actions and calls go first when every organization
+ * with rows in them let those go (`timePartitions`, `dropTimePartition`).
  */
 export class RetentionRepository {
   constructor(private readonly engine: Engine) {}
+
+  /** The month partitions of actions and calls, oldest first; none where the engine has none. */
+  async timePartitions(): Promise<TimePartition[]> {
+    return (await this.engine.timePartitions?.()) ?? [];
+  }
+
+  /** Drops a partition when `decide` agrees with its rows per organization; answers their counts. */
+  async dropTimePartition(
+    partition: TimePartition,
+    decide: (shares: PartitionShare[]) => boolean,
+  ): Promise<PartitionShare[] | undefined> {
+    return this.engine.dropTimePartition?.(partition, decide);
+  }
+
+  /** Whether runs of these progress values are final (retention removes only final runs). */
+  static isFinal(progress: string): boolean {
+    return FINAL_PROGRESS.includes(progress);
+  }
 
   async organizationIds(): Promise<string[]> {
     const rows = await this.engine.db.selectFrom('organizations').select('id').orderBy('id').execute();

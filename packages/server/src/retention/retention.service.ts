@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import type { OrganizationRetention, RetentionUpdate } from '@synctrail/types';
-import type { Engine } from '../storage/engine.js';
+import type { Engine, PartitionShare, TimePartition } from '../storage/engine.js';
 import type { Access } from '../auth/access.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { OrganizationService } from '../organizations/organization.service.js';
@@ -36,6 +36,32 @@ export interface OrganizationPass {
   organizationId: string;
   policy: EffectiveRetention;
   removed: RemovedCounts;
+  /** PostgreSQL: the month partitions dropped whole that held rows of this organization. */
+  droppedPartitions?: string[];
+}
+
+/** What dropped partitions held of one organization. */
+interface DroppedShare {
+  actions: number;
+  calls: number;
+  partitions: string[];
+}
+
+/**
+ * Whether an organization's rows in a partition ending at `to` have all aged out at `before`: every
+ * row is older, and (actions) every run they belong to is one the pass removes (final, requested and
+ * finished before), so that no kept run loses an action.
+ */
+function shareAged(share: PartitionShare, before: Date | null | undefined, to: Date): boolean {
+  if (!before || to > before) return false;
+  const runs = share.runs;
+  if (!runs) return true;
+  return (
+    runs.progress.every((p) => RetentionRepository.isFinal(p)) &&
+    runs.lastRequestedAt !== null &&
+    new Date(runs.lastRequestedAt) < before &&
+    (runs.lastFinishedAt === null || new Date(runs.lastFinishedAt) < before)
+  );
 }
 
 /** What a pass did; `skipped` when another process holds the retention lease. */
@@ -150,7 +176,8 @@ export class RetentionService {
   /** One pass over every organization at `now` (a controlled clock in tests). */
   async pass(now = new Date()): Promise<RetentionPassResult> {
     const overrides = await this.repository.overrides();
-    const policies = (await this.repository.organizationIds())
+    const organizationIds = await this.repository.organizationIds();
+    const policies = organizationIds
       .map((organizationId) => ({
         organizationId,
         policy: effectiveRetention(this.deployment, overrides.get(organizationId)),
@@ -163,9 +190,16 @@ export class RetentionService {
       return { skipped: true, organizations: [] };
     }
     try {
+      const dropped = await this.dropAgedPartitions(organizationIds, policies, now);
+      await this.repository.acquireLease(LEASE, this.holder, now, until());
       const organizations: OrganizationPass[] = [];
       for (const { organizationId, policy } of policies) {
         const removed = await this.passOrganization(organizationId, policy, now, recovering);
+        const share = dropped.get(organizationId);
+        if (share) {
+          removed.actions += share.actions;
+          removed.calls += share.calls;
+        }
         await this.repository.acquireLease(LEASE, this.holder, now, until());
         if (Object.values(removed).some((n) => n > 0)) {
           await this.audit.record({
@@ -179,15 +213,58 @@ export class RetentionService {
               payloadsBefore: cutoff(now, policy.payloadDays)?.toISOString() ?? null,
               before: cutoff(now, policy.days)?.toISOString() ?? null,
               removed,
+              ...(share ? { droppedPartitions: share.partitions } : {}),
             },
           });
         }
-        organizations.push({ organizationId, policy, removed });
+        organizations.push({
+          organizationId,
+          policy,
+          removed,
+          ...(share ? { droppedPartitions: share.partitions } : {}),
+        });
       }
       return { skipped: false, organizations };
     } finally {
       await this.repository.releaseLease(LEASE, this.holder);
     }
+  }
+
+  /**
+   * PostgreSQL: drops the month partitions of actions and calls that every organization with rows in
+   * them has let go (an empty one when every organization has), instead of deleting their rows one
+   * batch at a time; answers what they held, per organization, for the counts and the audit.
+   */
+  private async dropAgedPartitions(
+    organizationIds: readonly string[],
+    policies: readonly { organizationId: string; policy: EffectiveRetention }[],
+    now: Date,
+  ): Promise<Map<string, DroppedShare>> {
+    const dropped = new Map<string, DroppedShare>();
+    const cutoffs = new Map(policies.map((p) => [p.organizationId, cutoff(now, p.policy.days)]));
+    const known = [...cutoffs.values()].filter((d): d is Date => d !== null);
+    if (known.length === 0) return dropped;
+    const latest = new Date(Math.max(...known.map((d) => d.getTime())));
+    // An empty partition goes only when it has aged for every organization.
+    const everyone = organizationIds.map((id) => cutoffs.get(id) ?? null);
+    const earliest = everyone.every((d) => d !== null)
+      ? new Date(Math.min(...everyone.map((d) => d!.getTime())))
+      : null;
+    const decide = (partition: TimePartition) => (shares: PartitionShare[]) =>
+      shares.length === 0
+        ? earliest !== null && partition.to <= earliest
+        : shares.every((s) => shareAged(s, cutoffs.get(s.organizationId), partition.to));
+    for (const partition of await this.repository.timePartitions()) {
+      if (partition.to > latest) continue;
+      const shares = await this.repository.dropTimePartition(partition, decide(partition));
+      for (const share of shares ?? []) {
+        const entry = dropped.get(share.organizationId) ?? { actions: 0, calls: 0, partitions: [] };
+        entry[partition.table] += share.rows;
+        entry.partitions.push(partition.name);
+        dropped.set(share.organizationId, entry);
+      }
+    }
+    return dropped;
   }
 
   /** Metadata first (what goes whole need not lose its payload first), then payloads. */

@@ -43,7 +43,10 @@ export class BackgroundJobs {
       if (reaped.length > 0) this.log.warn({ runs: reaped.map((r) => r.id) }, 'stale runs aborted');
       if (now.getTime() - this.lastSweep >= HOUSEKEEPING_EVERY_MS) {
         this.lastSweep = now.getTime();
-        this.log.debug(await this.housekeeping.sweep(now), 'housekeeping');
+        const swept = await this.housekeeping.sweep(now);
+        this.log.debug(swept, 'housekeeping');
+        if (swept.partitions.length > 0)
+          this.log.info({ partitions: swept.partitions }, 'time partitions created');
         const pass = await this.retention.pass(now);
         const touched = pass.organizations.filter((o) => Object.values(o.removed).some((n) => n > 0));
         if (touched.length > 0) this.log.info({ organizations: touched }, 'retention pass removed rows');

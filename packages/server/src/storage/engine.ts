@@ -27,6 +27,30 @@ export interface CsvChunk {
   records: number;
 }
 
+/** What `Engine.preparePartitions` did. */
+export interface PartitionReport {
+  /** The partitions created (`actions_p202701`…). */
+  created: string[];
+  /** Rows moved out of the default partitions into the partitions created for their month. */
+  moved: number;
+}
+
+/** A month partition of actions or calls (PostgreSQL): rows with `from <= at < to`. */
+export interface TimePartition {
+  table: 'actions' | 'calls';
+  name: string;
+  from: Date;
+  to: Date;
+}
+
+/** The rows one organization has in a time partition. */
+export interface PartitionShare {
+  organizationId: string;
+  rows: number;
+  /** For actions, their runs: the progress values among them, the latest request and finish times. */
+  runs?: { progress: string[]; lastRequestedAt: Date | null; lastFinishedAt: Date | null };
+}
+
 /** Tables that take bulk loads through `bulkInsert`. */
 export type BulkTable = 'actions' | 'calls';
 
@@ -96,6 +120,24 @@ export interface Engine {
    * query and adds the actual rows and times.
    */
   explain(query: Compilable<unknown>, options?: { analyze?: boolean }): Promise<string[]>;
+  /**
+   * Creates the time partitions of `actions` and `calls` that are due at `now` (PostgreSQL, see
+   * `postgres.partitions.ts`: the current month and three ahead, and a partition for any month with
+   * rows in the default partition, which moves there), exactly once across processes. A no-op on
+   * SQLite, which has no partitions.
+   */
+  preparePartitions(now?: Date): Promise<PartitionReport>;
+  /** PostgreSQL: the month partitions of actions and calls, oldest first (SQLite has none). */
+  timePartitions?(): Promise<TimePartition[]>;
+  /**
+   * PostgreSQL: drops a month partition whole (detach, drop) when `decide` agrees, given the rows each
+   * organization has in it, counted while new rows are kept out; answers those counts when it was
+   * dropped, undefined when it was kept (or its lock could not be had soon: a later pass tries again).
+   */
+  dropTimePartition?(
+    partition: TimePartition,
+    decide: (shares: PartitionShare[]) => boolean,
+  ): Promise<PartitionShare[] | undefined>;
   /** The JSON object in `column` with its `field` set to JSON null (payload retention). */
   jsonWithNull(column: string, field: string): RawBuilder<string>;
   /** Whether the engine answers a trivial query (readiness). */

@@ -14,6 +14,7 @@ import * as m0011 from './migrations/0011-timeline.js';
 import * as m0012 from './migrations/0012-list-indexes.js';
 import * as m0013 from './migrations/0013-text-search.js';
 import * as m0014 from './migrations/0014-retention.js';
+import * as m0015 from './migrations/0015-time-partitions.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
 const MIGRATIONS = {
@@ -31,6 +32,7 @@ const MIGRATIONS = {
   '0012-list-indexes': m0012,
   '0013-text-search': m0013,
   '0014-retention': m0014,
+  '0015-time-partitions': m0015,
 } as const;
 
 class EngineMigrationProvider implements MigrationProvider {
@@ -47,9 +49,8 @@ export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 }
 
-/** Applies every pending migration; returns the names applied. */
-export async function migrateToLatest(engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({
+function migratorOf(engine: Engine): Migrator {
+  return new Migrator({
     db: engine.db,
     provider: new EngineMigrationProvider(engine),
     migrationTableName: 'synctrail_migrations',
@@ -57,10 +58,27 @@ export async function migrateToLatest(engine: Engine): Promise<string[]> {
     // 0003 was added after 0004–0006 had shipped: a database migrated before then applies it late.
     allowUnorderedMigrations: true,
   });
-  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+}
+
+function appliedOrThrow({ error, results }: MigrationResultSet): string[] {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(`migration ${failed} failed`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Applies every pending migration, then creates the time partitions that are due (PostgreSQL; see
+ * `Engine.preparePartitions`); returns the names of the migrations applied.
+ */
+export async function migrateToLatest(engine: Engine): Promise<string[]> {
+  const applied = appliedOrThrow(await migratorOf(engine).migrateToLatest());
+  await engine.preparePartitions();
+  return applied;
+}
+
+/** Applies the migrations up to `name` and no further (tests and benchmarks of a later migration). */
+export async function migrateUpTo(engine: Engine, name: keyof typeof MIGRATIONS): Promise<string[]> {
+  return appliedOrThrow(await migratorOf(engine).migrateTo(name));
 }

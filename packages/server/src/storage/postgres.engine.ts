@@ -24,8 +24,12 @@ import {
   type ColumnTypes,
   type CsvChunk,
   type Engine,
+  type PartitionReport,
+  type PartitionShare,
+  type TimePartition,
   type SearchField,
 } from './engine.js';
+import { dropTimePartition, listTimePartitions, preparePartitions } from './postgres.partitions.js';
 import { createTrigramIndexes, trigramMatch } from './postgres.search.js';
 
 // COUNT(*) and bigserial come back as int8; our counts fit comfortably in a double.
@@ -213,6 +217,21 @@ export class PostgresEngine implements Engine {
     const prefix = options.analyze ? 'explain (analyze, buffers)' : 'explain';
     const result = await this.pool.query<{ 'QUERY PLAN': string }>(`${prefix} ${sql}`, [...parameters]);
     return result.rows.map((row) => row['QUERY PLAN']);
+  }
+
+  preparePartitions(now = new Date()): Promise<PartitionReport> {
+    return preparePartitions((fn) => this.transaction(fn), now);
+  }
+
+  timePartitions(): Promise<TimePartition[]> {
+    return listTimePartitions(this.#base);
+  }
+
+  dropTimePartition(
+    partition: TimePartition,
+    decide: (shares: PartitionShare[]) => boolean,
+  ): Promise<PartitionShare[] | undefined> {
+    return dropTimePartition(this.#base, (fn) => this.transaction(fn), partition, decide);
   }
 
   jsonWithNull(column: string, field: string): RawBuilder<string> {

@@ -21,6 +21,7 @@ import {
   type ColumnTypes,
   type CsvChunk,
   type Engine,
+  type PartitionReport,
   type SearchField,
 } from './engine.js';
 import { readCsvOnWorker } from './sqlite-csv-reader.js';
@@ -235,6 +236,11 @@ export class SqliteEngine implements Engine {
       depth.set(row.id, d);
       return `${'  '.repeat(d - 1)}${row.detail}`;
     });
+  }
+
+  /** SQLite has no partitions: nothing to prepare. */
+  async preparePartitions(): Promise<PartitionReport> {
+    return { created: [], moved: 0 };
   }
 
   jsonWithNull(column: string, field: string): RawBuilder<string> {
