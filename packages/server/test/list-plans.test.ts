@@ -13,6 +13,9 @@ import {
 import { encodeCursor } from '../src/shared/cursor.js';
 import type { EngineKind } from '../src/storage/engine.js';
 
+/** A test registered on PostgreSQL only: on SQLite there is nothing to test, so nothing is listed as skipped. */
+const onPostgres = (kind: string) => (kind === 'postgres' ? it : () => undefined) as typeof it;
+
 /** A modest data set: enough rows that a scan or a sort costs more than reading an index in order. */
 const CALLS = 20_000;
 const RUNS = 20_000;
@@ -195,7 +198,7 @@ for (const kind of ENGINES) {
         expectServedBy(kind, plan, 'calls_at_idx');
       });
 
-      it.runIf(kind === 'postgres')('reads only the month partitions a time window needs', async () => {
+      onPostgres(kind)('reads only the month partitions a time window needs', async () => {
         /** The partitions of `table` a plan reads. */
         const partitionsRead = (plan: string[], table: string) =>
           [...new Set(plan.join('\n').match(new RegExp(`\\b${table}_(p\\d{6}|default)\\b`, 'g')))].sort();
