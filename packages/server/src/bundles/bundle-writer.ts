@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import yazl from 'yazl';
+import { YoungGarbage } from '../shared/young-garbage.js';
 
 /** One file of a bundle; its content is opened only when the zip gets to it. */
 export interface BundleFile {
@@ -36,6 +37,8 @@ export function streamBundle(
   const output = new PassThrough();
   (zip.outputStream as Readable).on('error', (error) => output.destroy(error)).pipe(output);
   const entries: ManifestEntry[] = [];
+  // A log file passes 1 MB at a time, and as much again leaves the zip compressed.
+  const garbage = new YoungGarbage(16 * 1024 * 1024);
   let current: Readable | undefined;
   const onAbort = () => current?.destroy(new Error('the client went away'));
   options.signal.addEventListener('abort', onAbort, { once: true });
@@ -52,6 +55,7 @@ export function streamBundle(
             const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as string | Uint8Array);
             hash.update(chunk);
             size += chunk.length;
+            garbage.passed(chunk.length);
             yield chunk;
           }
         })(),

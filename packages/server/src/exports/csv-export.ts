@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { csvFormatRow } from 'd3-dsv';
 import type { CsvChunk } from '../storage/engine.js';
+import { YoungGarbage } from '../shared/young-garbage.js';
 import { cellText, valueAtPath } from './export-columns.js';
 
 /**
@@ -47,10 +48,12 @@ export async function* csvChunks(
 ): AsyncGenerator<Buffer> {
   const hash = createHash('sha256');
   const tally: ExportTally = { rows: 0, bytes: 0, sha256: null, complete: false };
+  const garbage = new YoungGarbage();
   const emit = (text: string) => {
     const chunk = Buffer.from(text, 'utf8');
     hash.update(chunk);
     tally.bytes += chunk.length;
+    garbage.passed(chunk.length);
     return chunk;
   };
   try {
@@ -85,9 +88,11 @@ export async function* csvFromEngine(
 ): AsyncGenerator<Buffer> {
   const hash = createHash('sha256');
   const tally: ExportTally = { rows: 0, bytes: 0, sha256: null, complete: false };
+  const garbage = new YoungGarbage();
   const emit = (chunk: Buffer) => {
     hash.update(chunk);
     tally.bytes += chunk.length;
+    garbage.passed(chunk.length);
     return chunk;
   };
   try {
