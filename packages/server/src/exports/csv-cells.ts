@@ -31,6 +31,7 @@ export const jsonText = (name: string, field: string): CellSource => ({
 export const jsonField = (name: string, field: string): CellSource => ({
   expr: sql`(${sql.ref(name)} -> ${sql.lit(field)})`,
   kind: 'json',
+  computed: true,
 });
 
 /**
@@ -86,6 +87,8 @@ function sqlitePieces({ expr, kind, computed }: CellSource): RawBuilder<unknown>
       // No quote, comma, line break nor formula start can be in these: as they are.
       return [expr];
     case 'json':
+      // A computed value (a JSON extraction) once, where the null tests would evaluate it twice more.
+      if (computed) return [sql`coalesce('"' || ${escaped} || '"', '')`];
       return [quote, escaped, quote];
     case 'text':
       // Every text is quoted (RFC 4180 allows it): the expression, often a JSON extraction, is
