@@ -38,7 +38,7 @@ export function streamBundle(
   (zip.outputStream as Readable).on('error', (error) => output.destroy(error)).pipe(output);
   const entries: ManifestEntry[] = [];
   // A log file passes 1 MB at a time, and as much again leaves the zip compressed.
-  const garbage = new YoungGarbage(16 * 1024 * 1024);
+  const garbage = new YoungGarbage(4 * 1024 * 1024);
   let current: Readable | undefined;
   const onAbort = () => current?.destroy(new Error('the client went away'));
   options.signal.addEventListener('abort', onAbort, { once: true });
