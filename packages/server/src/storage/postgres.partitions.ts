@@ -194,6 +194,48 @@ export async function preparePartitions(
   transaction: <T>(fn: (tx: Kysely<any>) => Promise<T>) => Promise<T>,
   now: Date,
 ): Promise<PartitionReport> {
+  try {
+    return await prepareInTransaction(transaction, now);
+  } catch (error) {
+    // lock_not_available: writers held a table it needs; nothing changed, the next sweep tries again
+    // (rows for a month without its partition wait in the default one meanwhile).
+    if ((error as { code?: string }).code === '55P03') return { created: [], moved: 0 };
+    throw error;
+  }
+}
+
+/** How long `preparePartitions` waits for each table it locks before it gives up for this time. */
+const PARTITION_LOCK_TIMEOUT = '200ms';
+
+/**
+ * Takes every lock creating a month partition of `table` needs, first and in one go: the tables its
+ * foreign keys refer to (adding the keys to the new partition takes SHARE ROW EXCLUSIVE on them), the
+ * parent (attaching), and the default partition (whose rows for the month move, and where no row for
+ * it may land meanwhile). Ingest holds some of these while it writes (a batch's run row, then its
+ * actions): had the partition work waited for one while holding another, each would wait for the
+ * other, and PostgreSQL would break the deadlock by failing the ingest. Each wait here is short
+ * (`PARTITION_LOCK_TIMEOUT`, well under the deadlock check's 1 s), so it is this transaction that
+ * gives up, never a writer.
+ */
+async function lockForNewPartitions(tx: Kysely<any>, table: PartitionedTable): Promise<void> {
+  const referenced = (
+    await sql<{ name: string }>`
+      select distinct confrelid::regclass::text as name from pg_constraint
+      where conrelid = ${sql.lit(table)}::regclass and contype = 'f' order by 1`.execute(tx)
+  ).rows.map((row) => row.name);
+  await sql.raw(`set local lock_timeout = '${PARTITION_LOCK_TIMEOUT}'`).execute(tx);
+  for (const name of referenced) {
+    await sql`lock table ${sql.table(name)} in share row exclusive mode`.execute(tx);
+  }
+  await sql`lock table ${sql.table(table)} in share update exclusive mode`.execute(tx);
+  await sql`lock table ${sql.table(defaultPartition(table))} in access exclusive mode`.execute(tx);
+  await sql`set local lock_timeout = 0`.execute(tx);
+}
+
+async function prepareInTransaction(
+  transaction: <T>(fn: (tx: Kysely<any>) => Promise<T>) => Promise<T>,
+  now: Date,
+): Promise<PartitionReport> {
   return transaction(async (tx) => {
     await sql`select ${LOCK}`.execute(tx);
     const report: PartitionReport = { created: [], moved: 0 };
@@ -205,9 +247,7 @@ export async function preparePartitions(
       const stranded = (await monthsWithRows(tx, defaultPartition(table))).filter((m) => m <= last);
       const missing = [...new Set([...stranded, ...ahead])].filter((m) => !existing.has(m)).sort();
       if (missing.length === 0) continue;
-      // Attaching a partition locks the default one anyway; taking that lock first keeps rows for a
-      // month being created from landing in it meanwhile.
-      await sql`lock table ${sql.table(defaultPartition(table))} in access exclusive mode`.execute(tx);
+      await lockForNewPartitions(tx, table);
       for (const month of missing) {
         const moved = await createMonthPartition(tx, table, month);
         // The planner's statistics of a partition that received rows (autovacuum would, in time).
