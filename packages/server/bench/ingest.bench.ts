@@ -68,9 +68,10 @@ function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return startServerProcess(
     { SYNCTRAIL_BACKGROUND_JOBS: 'off', ...env },
-    { nodeArgs: profile, startTimeoutMs: 60_000 },
+    { nodeArgs: [...profile, ...extra], startTimeoutMs: 60_000 },
   );
 }
 
@@ -229,8 +230,9 @@ function sqliteBaseline(file: string, runId: string, at: string): number {
       type: string;
       sql: string;
     }[];
-    for (const { sql } of schema) {
-      if (db.prepare(`select 1 from sqlite_master where name = 'bench_actions'`).get()) break;
+    // The copy is made once (the first round); later rounds insert into it again, as the API does.
+    const copied = db.prepare(`select 1 from sqlite_master where name = 'bench_actions'`).get();
+    for (const { sql } of copied ? [] : schema) {
       db.exec(
         sql
           .replace(/\bactions\b/, 'bench_actions')
@@ -238,6 +240,14 @@ function sqliteBaseline(file: string, runId: string, at: string): number {
           .replace(/(create (unique )?index "?)(\w+)/i, '$1bench_$3'),
       );
     }
+    const indexes = (table: string) =>
+      (
+        db.prepare(`select count(*) n from sqlite_master where type = 'index' and tbl_name = ?`).get(table) as {
+          n: number;
+        }
+      ).n;
+    if (indexes('bench_actions') !== indexes('actions'))
+      throw new Error(`the baseline table has ${indexes('bench_actions')} indexes, actions ${indexes('actions')}`);
     const insert = db.prepare(
       `insert into bench_actions (${COLUMNS}) values (${COLUMNS.split(',')
         .map(() => '?')
