@@ -13,10 +13,11 @@
  * Targets (ratio = API rows/s ÷ baseline rows/s): >= 0.6 on PostgreSQL, >= 0.5 on the embedded engine.
  * Environment: BENCH_ROWS (default 100000), BENCH_ENGINES (default sqlite,postgres),
  * BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_PROFILE (a directory for
- * the server's CPU profile).
+ * the server's CPU profile), BENCH_NODE_ARGS (flags for the server's node), BENCH_SERVER_LOG (a file
+ * for what the server printed).
  */
 import { Agent, request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -242,12 +243,16 @@ function sqliteBaseline(file: string, runId: string, at: string): number {
     }
     const indexes = (table: string) =>
       (
-        db.prepare(`select count(*) n from sqlite_master where type = 'index' and tbl_name = ?`).get(table) as {
+        db
+          .prepare(`select count(*) n from sqlite_master where type = 'index' and tbl_name = ?`)
+          .get(table) as {
           n: number;
         }
       ).n;
     if (indexes('bench_actions') !== indexes('actions'))
-      throw new Error(`the baseline table has ${indexes('bench_actions')} indexes, actions ${indexes('actions')}`);
+      throw new Error(
+        `the baseline table has ${indexes('bench_actions')} indexes, actions ${indexes('actions')}`,
+      );
     const insert = db.prepare(
       `insert into bench_actions (${COLUMNS}) values (${COLUMNS.split(',')
         .map(() => '?')
@@ -309,6 +314,8 @@ async function benchEngine(kind: string) {
     }
     return { api: median(api), baseline: median(baseline), rounds: { api, baseline } };
   } finally {
+    // BENCH_SERVER_LOG=<file> keeps what the server printed (with BENCH_NODE_ARGS=--trace-gc, its collections).
+    if (process.env.BENCH_SERVER_LOG) writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
     await server.stop();
     await database.drop();
   }

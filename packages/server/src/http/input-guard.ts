@@ -39,22 +39,37 @@ function refuseText(where: string, kind: 'NUL' | 'surrogate'): never {
 
 /**
  * Nesting depth of JSON text, counted without parsing (so a 100,000-level body never reaches a
- * recursive parser or serializer). Returns as soon as `limit` is passed.
+ * recursive parser or serializer). Returns as soon as `limit` is passed. Strings, most of a body's
+ * text, are skipped with `indexOf` (their brackets do not count); only the short stretches between
+ * them are read a character at a time.
  */
 export function exceedsDepth(text: string, limit: number, start = 0): boolean {
   let depth = start;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  let i = 0;
+  const end = text.length;
+  while (i < end) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 /* { */ || c === 91 /* [ */) {
+    if (c === 34 /* " */) {
+      // The closing quote is the next one not escaped by an odd run of backslashes.
+      let close = text.indexOf('"', i + 1);
+      while (close !== -1 && escaped(text, close)) close = text.indexOf('"', close + 1);
+      if (close === -1) return false; // an unterminated string: the parser will refuse it
+      i = close + 1;
+      continue;
+    }
+    if (c === 123 /* { */ || c === 91 /* [ */) {
       if (++depth > limit) return true;
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+    i++;
   }
   return false;
+}
+
+/** Whether the character at `at` is preceded by an odd number of backslashes. */
+function escaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  for (let j = at - 1; j >= 0 && text.charCodeAt(j) === 92; j--) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 export function refuseDeepJson(where = 'body'): never {

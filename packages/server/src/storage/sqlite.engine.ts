@@ -38,17 +38,37 @@ function bindAll(params: readonly unknown[]): unknown[] {
   return params.map(bindable);
 }
 
-/** Wraps a better-sqlite3 handle so that Kysely's parameters are converted on the way in. */
+/** Prepared statements kept per connection: an ingest batch runs the same five, each worth ~70 µs to prepare. */
+const STATEMENT_CACHE = 256;
+
+/**
+ * Wraps a better-sqlite3 handle so that Kysely's parameters are converted on the way in, and
+ * statements are prepared once per SQL text (the least recently used dropped past 256). `iterate`
+ * gets a statement of its own: a cached one may be stepping already, and better-sqlite3 refuses to
+ * run a statement that is.
+ */
 function convertingDatabase(raw: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cached = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql);
+    } else {
+      statement = raw.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, statement);
+    return statement;
+  };
   return {
     close: () => raw.close(),
     prepare(sql: string): SqliteStatement {
-      const statement = raw.prepare(sql);
+      const statement = cached(sql);
       return {
         reader: statement.reader,
         all: (params) => statement.all(...bindAll(params)),
         run: (params) => statement.run(...bindAll(params)),
-        iterate: (params) => statement.iterate(...bindAll(params)),
+        iterate: (params) => raw.prepare(sql).iterate(...bindAll(params)),
       };
     },
   };
