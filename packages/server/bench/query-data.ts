@@ -123,9 +123,9 @@ async function generateSqlite(engine: Engine, n: number, runs: number, tenancy: 
   const series = (count: number) =>
     `with recursive s(n) as (select 0 union all select n + 1 from s where n + 1 < ${count})`;
   const actionRun = `(case when n % 10 = 0 or ${runs} = 1 then 0 else 1 + n % ${Math.max(1, runs - 1)} end)`;
-  const raw = (engine as unknown as { raw: { exec(sql: string): void } }).raw;
-  raw.exec('begin');
-  raw.exec(`${series(runs)}
+  // One transaction through the engine: its writes run on the SQLite writer thread.
+  const statements: string[] = [];
+  statements.push(`${series(runs)}
     insert into runs (id, organization_id, integration_id, integration_type, trigger, progress, status,
       requested_at, started_at, finished_at, duration_ms, processed)
     select '00000000-0000-4000-8000-' || ${hex('n')}, ${pick(orgs, ORG('n'))},
@@ -134,7 +134,7 @@ async function generateSqlite(engine: Engine, n: number, runs: number, tenancy: 
       ${TRIGGER('n')}, ${PROGRESS('n')}, ${RUN_STATUS('n')},
       ${at('n', runs)}, ${at('n', runs)}, ${at('n', runs)} + 120000, 120000, 10
     from s`);
-  raw.exec(`${series(n)}
+  statements.push(`${series(n)}
     insert into actions (run_id, seq, at, source_system, source_id, source_name, target_system,
       target_id, target_name, object_type, action, status, message, error_code)
     select '00000000-0000-4000-8000-' || ${hex(actionRun)}, n + 1, ${at('n', n)},
@@ -143,7 +143,7 @@ async function generateSqlite(engine: Engine, n: number, runs: number, tenancy: 
       ${pick(['CREATE', 'UPDATE', 'DELETE', 'NONE'], 'n % 4')}, ${ACTION_STATUS('n')},
       ${MESSAGE('n')}, case when n % 30 = 0 then 1 else null end
     from s`);
-  raw.exec(`${series(n)}
+  statements.push(`${series(n)}
     insert into calls (id, organization_id, run_id, at, direction, app_from, app_to, action,
       request_type, login, method, url, status_code, duration_ms, request, response)
     select '00000000-0000-4000-9000-' || ${hex('n')}, ${pick(orgs, ORG('n'))}, null, ${at('n', n)},
@@ -153,8 +153,10 @@ async function generateSqlite(engine: Engine, n: number, runs: number, tenancy: 
       'https://idp.example.com/saml/acs?RelayState=' || n, ${STATUS_CODE('n')}, n % 300,
       '{"headers":{},"body":null}', '{"headers":{},"body":null}'
     from s`);
-  raw.exec('commit');
+  await engine.transaction(async (tx) => {
+    for (const statement of statements) await sql.raw(statement).execute(tx);
+  });
   // SQLite gathers no statistics by itself and Synctrail runs no ANALYZE: plans here are the ones a
   // deployment gets.
-  raw.exec('pragma wal_checkpoint(truncate)');
+  await sql.raw('pragma wal_checkpoint(truncate)').execute(engine.db);
 }

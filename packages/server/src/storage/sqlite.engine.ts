@@ -25,6 +25,7 @@ import {
   type SearchField,
 } from './engine.js';
 import { readCsvOnWorker } from './sqlite-csv-reader.js';
+import { WriterDialect, WriterDriver, WriterThread } from './sqlite-writer.js';
 import { ftsMatch } from './sqlite.search.js';
 
 /** better-sqlite3 binds only numbers, strings, bigints, buffers and null: convert the rest. */
@@ -97,24 +98,61 @@ export class SqliteEngine implements Engine {
     bytes: 'blob',
     serial: 'integer',
   };
+  /**
+   * The request thread's connection. For a file it is read-only: every write goes to the writer
+   * thread (`sqlite-writer.ts`), and a write on this one fails at once instead of waiting out the
+   * worker's lock. `:memory:` cannot be shared between threads, so there it is the one connection.
+   */
   readonly raw: BetterSqlite3.Database;
   readonly #file: string;
   readonly #base: Kysely<Database>;
   readonly #tx = new AsyncLocalStorage<{ db: Kysely<Database>; committed: (() => void)[] }>();
   readonly #inserts = new Map<string, BetterSqlite3.Statement>();
+  /** The writer thread's driver (files), undefined for `:memory:`. */
+  readonly #writer: WriterDriver | undefined;
+  readonly #writerThread: WriterThread | undefined;
 
   constructor(options: SqliteEngineOptions) {
     this.#file = options.file;
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.raw = new BetterSqlite3(options.file);
-    this.raw.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk before the API acknowledges it.
-    this.raw.pragma('synchronous = FULL');
-    this.raw.pragma('foreign_keys = ON');
+    if (options.file === ':memory:') {
+      this.raw = new BetterSqlite3(options.file);
+      SqliteEngine.#configure(this.raw);
+      this.#base = new Kysely<Database>({
+        dialect: new SqliteDialect({ database: convertingDatabase(this.raw) }),
+      });
+      return;
+    }
+    mkdirSync(dirname(options.file), { recursive: true });
+    // Creates the file in WAL mode, so that a read-only connection can open it before the worker has.
+    const init = new BetterSqlite3(options.file);
+    try {
+      init.pragma('journal_mode = WAL');
+      this.raw = new BetterSqlite3(options.file, { readonly: true });
+    } finally {
+      init.close();
+    }
     this.raw.pragma('busy_timeout = 5000');
-    this.#base = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: convertingDatabase(this.raw) }),
-    });
+    this.#writerThread = new WriterThread(options.file);
+    this.#writer = new WriterDriver({ reader: this.raw, writer: this.#writerThread, bind: bindAll });
+    this.#base = new Kysely<Database>({ dialect: new WriterDialect(this.#writer) });
+  }
+
+  static #configure(connection: BetterSqlite3.Database): void {
+    connection.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before the API acknowledges it.
+    connection.pragma('synchronous = FULL');
+    connection.pragma('foreign_keys = ON');
+    connection.pragma('busy_timeout = 5000');
+  }
+
+  /** The writer thread's id, undefined for `:memory:` (tests). */
+  get writerThreadId(): number | undefined {
+    return this.#writerThread?.threadId;
+  }
+
+  /** Kills the writer thread as a crash would (tests). */
+  async killWriter(): Promise<void> {
+    await this.#writerThread?.terminate();
   }
 
   get db(): Kysely<Database> {
@@ -140,24 +178,24 @@ export class SqliteEngine implements Engine {
 
   async bulkInsert(table: BulkTable, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
     if (!this.#tx.getStore()) throw new Error('bulkInsert must run inside a transaction');
-    const key = `${table}(${columns.join(',')})`;
-    let statement = this.#inserts.get(key);
-    if (!statement) {
-      statement = this.raw.prepare(
-        `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-      );
-      this.#inserts.set(key, statement);
-    }
-    // The Kysely transaction holds the single connection, so these run inside it. Values are
-    // converted in place (no copy of every row: ingest is allocation-bound).
+    const sql = `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+    // Values are converted in place (no copy of every row: ingest is allocation-bound).
     for (const row of rows) {
       for (let i = 0; i < row.length; i++) {
         const value = row[i];
         if (value !== null && (typeof value === 'object' || typeof value === 'boolean'))
           row[i] = bindable(value);
       }
-      statement.run(row);
     }
+    // The whole batch in one message to the writer thread, inside the transaction open there.
+    if (this.#writer) return this.#writer.bulk(sql, rows);
+    let statement = this.#inserts.get(sql);
+    if (!statement) {
+      statement = this.raw.prepare(sql);
+      this.#inserts.set(sql, statement);
+    }
+    // The Kysely transaction holds the single connection, so these run inside it.
+    for (const row of rows) statement.run(row);
   }
 
   lockRows<QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB {

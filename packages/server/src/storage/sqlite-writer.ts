@@ -1,0 +1,351 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+} from 'kysely';
+
+/** The operations of `sqlite-writer.worker.mjs` (see its header). */
+const QUERY = 0;
+const BULK = 1;
+const COMMIT = 2;
+const ROLLBACK = 3;
+const CLOSE = 4;
+/** How long `close()` waits for the worker to roll back and close its connection before terminating it. */
+const CLOSE_GRACE_MS = 5000;
+
+type Reply = [id: number, result: unknown, error?: { message: string; code?: string; sqlite: boolean }];
+
+interface Pending {
+  resolve: (value: any) => void;
+  reject: (error: Error) => void;
+}
+
+let workerFile: string | undefined;
+/** Resolved through the package's own exports: the same file from the sources and from the build. */
+function writerWorkerFile(): string {
+  workerFile ??= createRequire(import.meta.url).resolve('@synctrail/server/sqlite-writer-worker');
+  return workerFile;
+}
+
+/** A structured clone turns a Buffer into a plain Uint8Array: blobs come back as Buffers, as inline. */
+function withBuffers(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  for (const row of rows) {
+    for (const key in row) {
+      const value = row[key];
+      if (value instanceof Uint8Array && !Buffer.isBuffer(value))
+        row[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  }
+  return rows;
+}
+
+/**
+ * The worker thread that owns the write connection, and the messages in flight to it. Each call
+ * posts one message and resolves with the worker's answer; the worker answers in order. When the
+ * worker dies every pending call fails with the reason, and so does every later one.
+ */
+export class WriterThread {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #next = 1;
+  #failure: Error | undefined;
+  readonly #exited: Promise<void>;
+
+  constructor(file: string) {
+    this.#worker = new Worker(writerWorkerFile(), { workerData: { file } });
+    // Referenced only while a call waits for it (a CLI command must not exit before its commit, an
+    // idle engine that nobody closed must not keep the process alive).
+    this.#worker.unref();
+    this.#worker.on('message', (reply: Reply) => this.#settle(reply));
+    this.#worker.on('error', (error) =>
+      this.#fail(new Error(`The SQLite writer thread failed: ${error.message}`, { cause: error })),
+    );
+    this.#exited = new Promise((resolve) =>
+      this.#worker.once('exit', (code) => {
+        this.#fail(new Error(`The SQLite writer thread stopped (exit code ${code}).`));
+        resolve();
+      }),
+    );
+  }
+
+  /** The worker's thread id (tests: where statements run). */
+  get threadId(): number {
+    return this.#worker.threadId;
+  }
+
+  /** One statement; `begin` opens the transaction before it. */
+  query(sql: string, params: readonly unknown[], begin: boolean): Promise<any> {
+    return this.#post([0, QUERY, sql, params, begin]);
+  }
+
+  /** One prepared INSERT over all `rows`, in one message; `begin` opens the transaction before it. */
+  bulk(sql: string, rows: readonly unknown[][], begin: boolean): Promise<void> {
+    return this.#post([0, BULK, sql, rows, begin]);
+  }
+
+  commit(): Promise<void> {
+    return this.#post([0, COMMIT]);
+  }
+
+  /**
+   * Rolls back the open transaction. Once the thread is closed or dead there is none: closing rolls
+   * back, and SQLite ignores what a dead connection never committed.
+   */
+  rollback(): Promise<void> {
+    if (this.#failure) return Promise.resolve();
+    return this.#post([0, ROLLBACK]);
+  }
+
+  /**
+   * Rolls back an open transaction, closes the connection and ends the thread. Calls posted before
+   * are answered first (the worker answers in order); calls after fail. A worker that does not end
+   * within a few seconds is terminated.
+   */
+  async close(): Promise<void> {
+    if (!this.#failure) {
+      const closed = this.#post([0, CLOSE]).catch(() => undefined);
+      this.#failure = new Error('The SQLite engine is closed.');
+      const timer = setTimeout(() => void this.#worker.terminate(), CLOSE_GRACE_MS);
+      await closed;
+      await this.#exited;
+      clearTimeout(timer);
+    } else {
+      await this.#worker.terminate();
+    }
+  }
+
+  /** Kills the thread as a crash would (tests). */
+  terminate(): Promise<number> {
+    return this.#worker.terminate();
+  }
+
+  #post(message: unknown[]): Promise<any> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#next++;
+    message[0] = id;
+    return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) this.#worker.ref();
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage(message);
+    });
+  }
+
+  #settle([id, result, error]: Reply): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    if (this.#pending.size === 0) this.#worker.unref();
+    if (error === undefined) pending.resolve(result);
+    else if (error.sqlite)
+      pending.reject(new BetterSqlite3.SqliteError(error.message, error.code ?? 'SQLITE_ERROR'));
+    else pending.reject(Object.assign(new Error(error.message), error.code ? { code: error.code } : {}));
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    this.#worker.unref();
+    for (const p of pending) p.reject(error);
+  }
+}
+
+/** A first-come first-served lock: one transaction (or write outside one) at a time on the worker. */
+class WriteLock {
+  #held = false;
+  readonly #waiting: (() => void)[] = [];
+
+  lock(): Promise<void> {
+    if (!this.#held) {
+      this.#held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#held = false;
+  }
+}
+
+/**
+ * Statements SQLite calls read-only that must still run on the write connection: transaction
+ * control (it would act on the wrong connection) and pragmas (they set or do things per connection).
+ */
+const CONNECTION_STATEMENT =
+  /^\s*(?:begin|commit|end|rollback|savepoint|release|pragma|vacuum|attach|detach)\b/i;
+
+export interface WriterDriverOptions {
+  /** The request thread's connection, opened read-only: reads outside transactions. */
+  reader: BetterSqlite3.Database;
+  writer: WriterThread;
+  /** better-sqlite3 binds only numbers, strings, bigints, buffers and null. */
+  bind: (params: readonly unknown[]) => unknown[];
+}
+
+class WriterConnection implements DatabaseConnection {
+  /** Inside `beginTransaction()` … `releaseConnection()`. */
+  inTransaction = false;
+  /** Whether the worker has opened the transaction yet (BEGIN goes with the first statement). */
+  begun = false;
+
+  constructor(readonly driver: WriterDriver) {}
+
+  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    return this.driver.execute(this, compiledQuery) as Promise<QueryResult<R>>;
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('Streaming is Engine.stream() on SQLite');
+  }
+}
+
+/**
+ * A Kysely driver over the writer thread: a transaction's statements all run on the worker (posted
+ * with their parameters, answered with the rows), one transaction at a time; outside transactions a
+ * read runs on the request thread's own read-only connection (WAL: it sees the last commit) and any
+ * statement that writes goes to the worker, as a transaction of its own, when no other is open.
+ */
+export class WriterDriver implements Driver {
+  readonly #options: WriterDriverOptions;
+  readonly #lock = new WriteLock();
+  /** Statements prepared on the read connection by SQL text; null: it writes (the worker's). */
+  readonly #reads = new Map<string, BetterSqlite3.Statement | null>();
+  /** The transaction holding the lock (bulk loads run in it). */
+  #current: WriterConnection | undefined;
+
+  constructor(options: WriterDriverOptions) {
+    this.#options = options;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new WriterConnection(this);
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#lock.lock();
+    const c = connection as WriterConnection;
+    c.inTransaction = true;
+    c.begun = false;
+    this.#current = c;
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as WriterConnection;
+    if (c.begun) await this.#options.writer.commit();
+    c.begun = false;
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as WriterConnection;
+    if (c.begun) {
+      c.begun = false;
+      await this.#options.writer.rollback();
+    }
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const c = connection as WriterConnection;
+    if (!c.inTransaction) return;
+    c.inTransaction = false;
+    if (this.#current === c) this.#current = undefined;
+    this.#lock.unlock();
+  }
+
+  async destroy(): Promise<void> {
+    try {
+      await this.#options.writer.close();
+    } finally {
+      this.#options.reader.close();
+    }
+  }
+
+  /** A batch's rows into `sql` (a prepared INSERT) in the open transaction, in one message. */
+  bulk(sql: string, rows: readonly unknown[][]): Promise<void> {
+    const c = this.#current;
+    if (!c) throw new Error('bulkInsert must run inside a transaction');
+    const begin = !c.begun;
+    c.begun = true;
+    return this.#options.writer.bulk(sql, rows, begin);
+  }
+
+  async execute(connection: WriterConnection, query: CompiledQuery): Promise<QueryResult<unknown>> {
+    const params = this.#options.bind(query.parameters);
+    if (connection.inTransaction) {
+      const begin = !connection.begun;
+      connection.begun = true;
+      return answer(await this.#options.writer.query(query.sql, params, begin));
+    }
+    const statement = this.#read(query.sql);
+    if (statement) {
+      if (statement.reader) return { rows: statement.all(...params) as unknown[] };
+      return answer(statement.run(...params));
+    }
+    await this.#lock.lock();
+    try {
+      return answer(await this.#options.writer.query(query.sql, params, false));
+    } finally {
+      this.#lock.unlock();
+    }
+  }
+
+  /** The statement on the read connection, or undefined when it has to run on the writer. */
+  #read(sql: string): BetterSqlite3.Statement | undefined {
+    let statement = this.#reads.get(sql);
+    if (statement === undefined) {
+      statement = CONNECTION_STATEMENT.test(sql) ? null : this.#options.reader.prepare(sql);
+      if (statement && !statement.readonly) statement = null;
+      if (this.#reads.size >= 500) this.#reads.clear();
+      this.#reads.set(sql, statement);
+    }
+    return statement ?? undefined;
+  }
+}
+
+function answer(result: {
+  rows?: Record<string, unknown>[];
+  changes?: number | bigint;
+  lastInsertRowid?: number | bigint;
+}): QueryResult<unknown> {
+  if (result.rows) return { rows: withBuffers(result.rows) };
+  const { changes, lastInsertRowid } = result;
+  return {
+    numAffectedRows: changes !== undefined && changes !== null ? BigInt(changes) : undefined,
+    insertId: lastInsertRowid !== undefined && lastInsertRowid !== null ? BigInt(lastInsertRowid) : undefined,
+    rows: [],
+  } as QueryResult<unknown>;
+}
+
+/** Kysely's SQLite dialect with the writer thread's driver. */
+export class WriterDialect implements Dialect {
+  constructor(readonly driver: WriterDriver) {}
+  createDriver(): Driver {
+    return this.driver;
+  }
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
