@@ -138,6 +138,16 @@ describe.runIf(ENGINES.includes('sqlite'))('SQLite writer thread', () => {
       })
       .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    // The bulk insert is not waited for: its failure fails the transaction's next statement instead.
+    const later = await engine
+      .transaction(async (tx) => {
+        const db = tx as unknown as Kysely<Scratch>;
+        await engine.bulkInsert('items' as BulkTable, ['name'], [['r'], ['r']]);
+        await db.updateTable('counter').set({ value: 5 }).execute();
+        throw new Error('not reached');
+      })
+      .catch((error: unknown) => error);
+    expect(later).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
     expect(await names(engine)).toEqual([]);
     expect(
       (await scratch(engine).selectFrom('counter').select('value').executeTakeFirstOrThrow()).value,

@@ -75,7 +75,9 @@ export interface Engine {
   afterCommit(fn: () => void): void;
   /**
    * Loads rows fast into `table` inside the current transaction (COPY / prepared inserts). The rows
-   * are the engine's to consume: it may convert their values in place.
+   * are the engine's to consume: it may convert their values in place. On SQLite it may resolve
+   * before the rows are in (they are posted to the writer thread); a failure then fails the
+   * transaction's next statement or its commit, so the transaction still rolls back whole.
    */
   bulkInsert(table: BulkTable, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
   /**

@@ -277,13 +277,18 @@ export class WriterDriver implements Driver {
     }
   }
 
-  /** A batch's rows into `sql` (a prepared INSERT) in the open transaction, in one message. */
-  bulk(sql: string, rows: readonly unknown[][]): Promise<void> {
+  /**
+   * A batch's rows into `sql` (a prepared INSERT) in the open transaction, in one message. It does
+   * not wait for the worker: the transaction's next statement is posted at once and the worker runs
+   * it right after (a wake-up of this thread less while the write lock is held). A failed insert
+   * fails that next statement, or the COMMIT, with its error (see the worker's header).
+   */
+  bulk(sql: string, rows: readonly unknown[][]): void {
     const c = this.#current;
     if (!c) throw new Error('bulkInsert must run inside a transaction');
     const begin = !c.begun;
     c.begun = true;
-    return this.#options.writer.bulk(sql, rows, begin);
+    this.#options.writer.bulk(sql, rows, begin).catch(() => undefined);
   }
 
   async execute(connection: WriterConnection, query: CompiledQuery): Promise<QueryResult<unknown>> {

@@ -8,6 +8,9 @@
 // BULK runs one prepared INSERT over every row of a batch (values: the rows), in one message;
 // `begin` opens the transaction first (a transaction's BEGIN travels with its first statement).
 // COMMIT, ROLLBACK, CLOSE. Messages out: [id, result] or [id, undefined, error].
+// The request thread does not wait for a BULK's answer (nothing in it is needed): when one fails, its
+// error is the answer to every later statement of that transaction and to its COMMIT, so the
+// transaction fails, and rolls back, as if the bulk insert itself had thrown.
 // Plain JavaScript, started as is by the built server and under tsx or vitest.
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
@@ -46,11 +49,30 @@ function run(sql, params) {
   return { changes, lastInsertRowid };
 }
 
+/** The error of the open transaction's failed bulk insert (see the header), posted again as is. */
+let failedBulk;
+
+function errorOf(error) {
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    code: typeof error?.code === 'string' ? error.code : undefined,
+    sqlite: error instanceof BetterSqlite3.SqliteError,
+  };
+}
+
 parentPort.on('message', (message) => {
   const id = message[0];
+  const op = message[1];
+  if (op === QUERY || op === BULK) {
+    if (message[4]) failedBulk = undefined;
+    else if (failedBulk !== undefined && db.inTransaction) {
+      parentPort.postMessage([id, undefined, failedBulk]);
+      return;
+    }
+  }
   try {
     let result = null;
-    switch (message[1]) {
+    switch (op) {
       case QUERY:
         if (message[4]) db.exec('begin');
         result = run(message[2], message[3]);
@@ -58,13 +80,26 @@ parentPort.on('message', (message) => {
       case BULK: {
         if (message[4]) db.exec('begin');
         const statement = prepared(message[2]);
-        for (const row of message[3]) statement.run(row);
+        try {
+          for (const row of message[3]) statement.run(row);
+        } catch (error) {
+          failedBulk = errorOf(error);
+          throw error;
+        }
         break;
       }
       case COMMIT:
+        if (failedBulk !== undefined) {
+          const error = failedBulk;
+          failedBulk = undefined;
+          if (db.inTransaction) db.exec('rollback');
+          parentPort.postMessage([id, undefined, error]);
+          return;
+        }
         db.exec('commit');
         break;
       case ROLLBACK:
+        failedBulk = undefined;
         // SQLite may have rolled back already (some errors end the transaction themselves).
         if (db.inTransaction) db.exec('rollback');
         break;
@@ -79,14 +114,6 @@ parentPort.on('message', (message) => {
     }
     parentPort.postMessage([id, result]);
   } catch (error) {
-    parentPort.postMessage([
-      id,
-      undefined,
-      {
-        message: error instanceof Error ? error.message : String(error),
-        code: typeof error?.code === 'string' ? error.code : undefined,
-        sqlite: error instanceof BetterSqlite3.SqliteError,
-      },
-    ]);
+    parentPort.postMessage([id, undefined, errorOf(error)]);
   }
 });

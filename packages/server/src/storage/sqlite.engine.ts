@@ -187,7 +187,8 @@ export class SqliteEngine implements Engine {
           row[i] = bindable(value);
       }
     }
-    // The whole batch in one message to the writer thread, inside the transaction open there.
+    // The whole batch in one message to the writer thread, inside the transaction open there; a
+    // failure there fails the transaction's next statement or its commit.
     if (this.#writer) return this.#writer.bulk(sql, rows);
     let statement = this.#inserts.get(sql);
     if (!statement) {
