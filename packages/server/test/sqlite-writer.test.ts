@@ -117,6 +117,21 @@ describe.runIf(ENGINES.includes('sqlite'))('SQLite writer thread', () => {
     expect(await names(engine)).toEqual(['a', 'b', 'c']);
   });
 
+  it('answers a statement that outlasts the blocking wait once it is done', async () => {
+    const count = await engine.transaction(async (tx) => {
+      // Far longer than the few ms the request thread blocks for a statement inside a transaction.
+      const { rows } = await sql<{ n: number }>`with recursive c(n) as (select 1 union all
+        select n + 1 from c where n < 2000000) select count(*) as n from c`.execute(tx);
+      await (tx as unknown as Kysely<Scratch>)
+        .insertInto('items')
+        .values({ name: 'after the long one' })
+        .execute();
+      return rows[0]!.n;
+    });
+    expect(count).toBe(2_000_000);
+    expect(await names(engine)).toEqual(['after the long one']);
+  });
+
   it('rolls back everything a failed transaction did on the worker, bulk loads included', async () => {
     const committed: string[] = [];
     await expect(

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   SqliteAdapter,
@@ -22,6 +22,11 @@ const BULK = 1;
 const COMMIT = 2;
 const ROLLBACK = 3;
 const CLOSE = 4;
+/**
+ * How long the request thread blocks for a short statement's answer (`queryNow`) before it waits
+ * for it like for any other.
+ */
+const NOW_WAIT_MS = 10;
 /** How long `close()` waits for the worker to roll back and close its connection before terminating it. */
 const CLOSE_GRACE_MS = 5000;
 
@@ -58,13 +63,24 @@ function withBuffers(rows: Record<string, unknown>[]): Record<string, unknown>[]
  */
 export class WriterThread {
   readonly #worker: Worker;
+  /** Counts the answers to `queryNow` the worker posted on `#answers` (it notifies each). */
+  readonly #signal = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  readonly #answers: MessagePort;
   readonly #pending = new Map<number, Pending>();
   #next = 1;
   #failure: Error | undefined;
   readonly #exited: Promise<void>;
 
   constructor(file: string) {
-    this.#worker = new Worker(writerWorkerFile(), { workerData: { file } });
+    const { port1, port2 } = new MessageChannel();
+    this.#answers = port1;
+    this.#worker = new Worker(writerWorkerFile(), {
+      workerData: { file, signal: this.#signal.buffer, answers: port2 },
+      transferList: [port2],
+    });
+    // Answers to a `queryNow` that stopped blocking arrive here, as any answer does.
+    port1.on('message', (reply: Reply) => this.#settle(reply));
+    port1.unref();
     // Referenced only while a call waits for it (a CLI command must not exit before its commit, an
     // idle engine that nobody closed must not keep the process alive).
     this.#worker.unref();
@@ -88,6 +104,32 @@ export class WriterThread {
   /** One statement; `begin` opens the transaction before it. */
   query(sql: string, params: readonly unknown[], begin: boolean): Promise<any> {
     return this.#post([0, QUERY, sql, params, begin]);
+  }
+
+  /**
+   * One statement inside a transaction, answered at once: when nothing else is in flight, this
+   * thread blocks (Atomics.wait, at most a few ms) until the worker has run it, instead of coming
+   * back for the answer once its event loop gets to it. A transaction's short reads and updates then
+   * hold the write lock for their own time, not for whatever other requests this thread parses
+   * meanwhile (measured with 4 streams: 5-6 ms a round trip for a 0.1 ms statement). Past the wait,
+   * or with other work in flight (a bulk insert ahead), it is answered like `query`.
+   */
+  queryNow(sql: string, params: readonly unknown[], begin: boolean): Promise<any> {
+    if (this.#failure || this.#pending.size > 0) return this.query(sql, params, begin);
+    const id = this.#next++;
+    const seen = Atomics.load(this.#signal, 0);
+    this.#worker.postMessage([id, QUERY, sql, params, begin, true]);
+    if (Atomics.wait(this.#signal, 0, seen, NOW_WAIT_MS) !== 'timed-out') {
+      const received = receiveMessageOnPort(this.#answers);
+      if (received) {
+        try {
+          return Promise.resolve(this.#outcome(received.message as Reply));
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+      }
+    }
+    return this.#waitFor(id);
   }
 
   /** One prepared INSERT over all `rows`, in one message; `begin` opens the transaction before it. */
@@ -135,22 +177,35 @@ export class WriterThread {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#next++;
     message[0] = id;
+    this.#worker.postMessage(message);
+    return this.#waitFor(id);
+  }
+
+  #waitFor(id: number): Promise<any> {
+    if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage(message);
     });
   }
 
-  #settle([id, result, error]: Reply): void {
-    const pending = this.#pending.get(id);
+  #settle(reply: Reply): void {
+    const pending = this.#pending.get(reply[0]);
     if (!pending) return;
-    this.#pending.delete(id);
+    this.#pending.delete(reply[0]);
     if (this.#pending.size === 0) this.#worker.unref();
-    if (error === undefined) pending.resolve(result);
-    else if (error.sqlite)
-      pending.reject(new BetterSqlite3.SqliteError(error.message, error.code ?? 'SQLITE_ERROR'));
-    else pending.reject(Object.assign(new Error(error.message), error.code ? { code: error.code } : {}));
+    try {
+      pending.resolve(this.#outcome(reply));
+    } catch (error) {
+      pending.reject(error as Error);
+    }
+  }
+
+  /** The result of an answer, or its error thrown. */
+  #outcome([, result, error]: Reply): unknown {
+    if (error === undefined) return result;
+    if (error.sqlite) throw new BetterSqlite3.SqliteError(error.message, error.code ?? 'SQLITE_ERROR');
+    throw Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
   }
 
   #fail(error: Error): void {
@@ -296,7 +351,7 @@ export class WriterDriver implements Driver {
     if (connection.inTransaction) {
       const begin = !connection.begun;
       connection.begun = true;
-      return answer(await this.#options.writer.query(query.sql, params, begin));
+      return answer(await this.#options.writer.queryNow(query.sql, params, begin));
     }
     const statement = this.#read(query.sql);
     if (statement) {

@@ -7,7 +7,9 @@
 // Messages in: [id, op, sql, values, begin]. QUERY runs one statement (values: its parameters),
 // BULK runs one prepared INSERT over every row of a batch (values: the rows), in one message;
 // `begin` opens the transaction first (a transaction's BEGIN travels with its first statement).
-// COMMIT, ROLLBACK, CLOSE. Messages out: [id, result] or [id, undefined, error].
+// COMMIT, ROLLBACK, CLOSE. Messages out: [id, result] or [id, undefined, error]. A QUERY whose
+// message ends with `true` is one the request thread blocks for (`queryNow`): its answer goes to the
+// `answers` port, and the shared `signal` word is incremented and notified.
 // The request thread does not wait for a BULK's answer (nothing in it is needed): when one fails, its
 // error is the answer to every later statement of that transaction and to its COMMIT, so the
 // transaction fails, and rolls back, as if the bulk insert itself had thrown.
@@ -22,6 +24,17 @@ const ROLLBACK = 3;
 const CLOSE = 4;
 /** Prepared statements kept (by SQL text); past this the cache starts again. */
 const STATEMENTS = 500;
+
+const signal = new Int32Array(workerData.signal);
+const answers = workerData.answers;
+
+function reply(message, answer) {
+  if (message[5] === true) {
+    answers.postMessage(answer);
+    Atomics.add(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  } else parentPort.postMessage(answer);
+}
 
 const db = new BetterSqlite3(workerData.file);
 db.pragma('journal_mode = WAL');
@@ -66,7 +79,7 @@ parentPort.on('message', (message) => {
   if (op === QUERY || op === BULK) {
     if (message[4]) failedBulk = undefined;
     else if (failedBulk !== undefined && db.inTransaction) {
-      parentPort.postMessage([id, undefined, failedBulk]);
+      reply(message, [id, undefined, failedBulk]);
       return;
     }
   }
@@ -93,7 +106,7 @@ parentPort.on('message', (message) => {
           const error = failedBulk;
           failedBulk = undefined;
           if (db.inTransaction) db.exec('rollback');
-          parentPort.postMessage([id, undefined, error]);
+          reply(message, [id, undefined, error]);
           return;
         }
         db.exec('commit');
@@ -107,13 +120,14 @@ parentPort.on('message', (message) => {
         if (db.inTransaction) db.exec('rollback');
         db.close();
         parentPort.postMessage([id, null]);
+        answers.close();
         parentPort.close();
         return;
       default:
         throw new Error(`unknown writer operation ${message[1]}`);
     }
-    parentPort.postMessage([id, result]);
+    reply(message, [id, result]);
   } catch (error) {
-    parentPort.postMessage([id, undefined, errorOf(error)]);
+    reply(message, [id, undefined, errorOf(error)]);
   }
 });
