@@ -60,6 +60,7 @@ describe.runIf(ENGINES.includes('sqlite'))('SQLite writer thread', () => {
   });
 
   it('opens the request thread connection read-only, so writes can only happen on the worker', async () => {
+    expect(await engine.ping()).toBe(true);
     expect(engine.raw.readonly).toBe(true);
     expect(engine.writerThreadId).toBeGreaterThan(0);
     expect(() => engine.raw.prepare('insert into items (name) values (?)').run('direct')).toThrow(/readonly/);
@@ -260,7 +261,8 @@ describe.runIf(ENGINES.includes('sqlite'))('SQLite writer thread', () => {
       expect(s.status).toBe('rejected');
       expect((s as PromiseRejectedResult).reason.message).toMatch(/SQLite writer thread stopped/);
     }
-    // Reads still work on the request thread; writes fail at once.
+    // Readiness says so; reads still work on the request thread; writes fail at once.
+    expect(await engine.ping()).toBe(false);
     expect(await names(engine)).toEqual([]);
     await expect(scratch(engine).insertInto('items').values({ name: 'late' }).execute()).rejects.toThrow(
       /SQLite writer thread stopped/,

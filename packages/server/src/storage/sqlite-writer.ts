@@ -96,6 +96,11 @@ export class WriterThread {
     );
   }
 
+  /** Whether the thread is closed or dead (every call fails). */
+  get stopped(): boolean {
+    return this.#failure !== undefined;
+  }
+
   /** The worker's thread id (tests: where statements run). */
   get threadId(): number {
     return this.#worker.threadId;

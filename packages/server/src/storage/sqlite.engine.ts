@@ -306,7 +306,9 @@ export class SqliteEngine implements Engine {
     return sql<string>`json_set(${sql.ref(column)}, ${sql.lit(`$.${field}`)}, json('null'))`;
   }
 
+  /** False once the writer thread has died: reads would still answer, writes would not. */
   async ping(): Promise<boolean> {
+    if (this.#writerThread?.stopped) return false;
     return this.raw.prepare('select 1 as ok').get() !== undefined;
   }
 
