@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { parse } from 'csv-parse/sync';
-import { cellSelections, column, jsonText, type CellSource } from '../src/exports/csv-cells.js';
+import { cellSelections, column, jsonField, jsonText, type CellSource } from '../src/exports/csv-cells.js';
 import { cellText } from '../src/exports/export-columns.js';
 import type { CsvChunk } from '../src/storage/engine.js';
 import { ENGINES, startTestApp, type TestContext } from './harness.js';
@@ -78,6 +78,19 @@ for (const kind of ENGINES) {
         const cells = parse(records, { relax_quotes: false }) as string[][];
         expect(cells.map((record) => record[0] ?? '')).toEqual(texts.map((text) => cellText(text)));
       }
+    });
+
+    it('writes an absent value as an empty cell and an empty text as a quoted one, as PostgreSQL does', async () => {
+      for (const source of [column('v', 'text'), jsonText('j', 'b')]) {
+        const [absent, empty, text] = await copied('text', [null, '', 'a'], source);
+        expect([absent, empty]).toEqual(['', '""']);
+        expect(parse(text!)).toEqual([['a']]);
+      }
+      const time = kind === 'postgres' ? '2026-12-03T10:20:30.045Z' : Date.parse('2026-12-03T10:20:30.045Z');
+      expect(await copied('time', [null, time])).toEqual(['', '2026-12-03T10:20:30.045Z']);
+      // A field the JSON does not have; a JSON value is quoted like text.
+      expect(await copied('text', ['x'], jsonField('j', 'missing'))).toEqual(['']);
+      expect(parse((await copied('text', ['x'], jsonField('j', 'b')))[0]!)).toEqual([['"x"']]);
     });
 
     it('writes enumeration values as they are and an absent one as an empty cell', async () => {

@@ -276,25 +276,29 @@ export class RunService {
   ): Promise<ActionBatchResult> {
     access.require('ingest');
     const startedAt = performance.now();
+    // A run never changes organization or user, so the records are masked before the transaction:
+    // it then holds the write lock for the writes only. Whether the run still takes actions is
+    // settled again by the counters' update inside it.
+    const run = await this.get(access, id, 'ingest');
+    if (isFinal(run.progress)) {
+      throw new AppError('run_final', `Run ${id} is ${run.progress}; it accepts no more actions.`, {
+        progress: run.progress,
+      });
+    }
+    if (inputs.length === 0) return { accepted: 0, firstSeq: null, run };
+    const now = new Date();
+    const masker = await this.masking.maskerFor(run.organizationId);
+    // Sequence numbers are assigned after the counter update below; issues need only the records.
+    const records = inputs.map((input) => toRecord(input, 0, now, masker));
+    const counted = tally(inputs);
     return this.engine.transaction(async () => {
-      const run = await this.get(access, id, 'ingest');
-      if (isFinal(run.progress)) {
-        throw new AppError('run_final', `Run ${id} is ${run.progress}; it accepts no more actions.`, {
-          progress: run.progress,
-        });
-      }
-      if (inputs.length === 0) return { accepted: 0, firstSeq: null, run };
-      const now = new Date();
-      const masker = await this.masking.maskerFor(run.organizationId);
-      // Sequence numbers are assigned after the counter update below; issues need only the records.
-      const records = inputs.map((input) => toRecord(input, 0, now, masker));
       const issues = run.userId
         ? await this.issues.recordBatch(
             { id, organizationId: run.organizationId, userId: run.userId },
             records,
           )
         : 0;
-      const updated = await this.repository.addBatch(id, { ...tally(inputs), issues }, now);
+      const updated = await this.repository.addBatch(id, { ...counted, issues }, now);
       if (!updated) {
         throw new AppError('run_final', `Run ${id} finished meanwhile; it accepts no more actions.`);
       }

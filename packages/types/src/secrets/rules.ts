@@ -142,15 +142,45 @@ function decoded(value: string): string {
  */
 export function valueSecrecy(name: string, value: unknown, secrecy: Secrecy): Secrecy {
   if (typeof value === 'boolean' || value === null || value === undefined) return false;
-  const n = normalize(name);
   if (secrecy === false && typeof value === 'string' && value !== '') {
-    const address = ADDRESS.exec(n);
-    if (address && address.index > 0 && !ADDRESS_VALUE.test(decoded(value)))
-      return fieldSecrecy(n.slice(0, address.index));
-    if (LOOSE_CODE.test(n) && LONG_TOKEN.test(value) && /[a-z]/.test(value) && /[A-Z0-9]/.test(value))
+    const { addressAt, stem, looseCode } = nameFacts(name);
+    if (addressAt > 0 && !ADDRESS_VALUE.test(decoded(value))) return fieldSecrecy(stem);
+    if (looseCode && LONG_TOKEN.test(value) && /[a-z]/.test(value) && /[A-Z0-9]/.test(value))
       return 'strong';
   }
   return secrecy;
+}
+
+interface NameFacts {
+  /** Where an address ending (`url`, `endpoint`…) starts in the normalized name; -1 without one. */
+  addressAt: number;
+  /** The normalized name before that ending. */
+  stem: string;
+  looseCode: boolean;
+}
+
+const NO_ADDRESS: NameFacts = { addressAt: -1, stem: '', looseCode: false };
+const nameFactsCache = new Map<string, NameFacts>();
+
+/**
+ * What `valueSecrecy` reads from a name, worked out once per name (ingest asks for every field of
+ * every action's details: normalizing each time was a third of the masking's allocations).
+ */
+function nameFacts(name: string): NameFacts {
+  let facts = nameFactsCache.get(name);
+  if (facts) return facts;
+  const n = normalize(name);
+  const address = ADDRESS.exec(n);
+  const looseCode = LOOSE_CODE.test(n);
+  facts =
+    address || looseCode
+      ? { addressAt: address ? address.index : -1, stem: address ? n.slice(0, address.index) : '', looseCode }
+      : NO_ADDRESS;
+  if (name.length <= 200) {
+    if (nameFactsCache.size >= 20_000) nameFactsCache.clear();
+    nameFactsCache.set(name, facts);
+  }
+  return facts;
 }
 
 /** Left in place before a masked credential: `Authorization: Bearer ***` says which scheme was used. */
