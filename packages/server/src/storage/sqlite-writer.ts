@@ -126,7 +126,9 @@ export class WriterThread {
     this.#worker.postMessage([id, QUERY, sql, params, begin, true]);
     if (Atomics.wait(this.#signal, 0, seen, NOW_WAIT_MS) !== 'timed-out') {
       const received = receiveMessageOnPort(this.#answers);
-      if (received) {
+      // Only this statement is in flight, so the answer is its own; anything else is settled by id.
+      if (received && (received.message as Reply)[0] !== id) this.#settle(received.message as Reply);
+      else if (received) {
         try {
           return Promise.resolve(this.#outcome(received.message as Reply));
         } catch (error) {
