@@ -145,8 +145,7 @@ export function valueSecrecy(name: string, value: unknown, secrecy: Secrecy): Se
   if (secrecy === false && typeof value === 'string' && value !== '') {
     const { addressAt, stem, looseCode } = nameFacts(name);
     if (addressAt > 0 && !ADDRESS_VALUE.test(decoded(value))) return fieldSecrecy(stem);
-    if (looseCode && LONG_TOKEN.test(value) && /[a-z]/.test(value) && /[A-Z0-9]/.test(value))
-      return 'strong';
+    if (looseCode && LONG_TOKEN.test(value) && /[a-z]/.test(value) && /[A-Z0-9]/.test(value)) return 'strong';
   }
   return secrecy;
 }
