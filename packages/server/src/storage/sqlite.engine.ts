@@ -39,7 +39,10 @@ function bindAll(params: readonly unknown[]): unknown[] {
   return params.map(bindable);
 }
 
-/** Prepared statements kept per connection: an ingest batch runs the same five, each worth ~70 µs to prepare. */
+/**
+ * Prepared statements kept for a `:memory:` database's one connection (a file database's are kept by
+ * the writer driver and its worker): an ingest batch runs the same five, each ~70 µs to prepare.
+ */
 const STATEMENT_CACHE = 256;
 
 /**
