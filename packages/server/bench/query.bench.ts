@@ -8,13 +8,14 @@
  * query over target (all of them with BENCH_EXPLAIN=all). Targets: a list's p95 ≤ 20 ms at the largest
  * size and ratio ≤ 1.5; a search's p95 ≤ 200 ms at the largest size.
  *
- * Environment: BENCH_SIZES, BENCH_ENGINES (default sqlite,postgres), BENCH_REQUESTS, BENCH_EXPLAIN,
+ * Environment: BENCH_SIZES, BENCH_ENGINES (default sqlite,postgres), BENCH_REQUESTS, BENCH_EXPLAIN, BENCH_KEEP,
  * BENCH_PG_URL, BENCH_DB_PREFIX.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompiledQuery, type KyselyPlugin, type Kysely, type RootOperationNode } from 'kysely';
+import { CompiledQuery, sql, type KyselyPlugin, type Kysely, type RootOperationNode } from 'kysely';
+import { ActionTextIndexer, queueAllActionTexts } from '../src/actions/action-text-index.js';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import type { Database } from '../src/storage/database.js';
@@ -24,6 +25,8 @@ import { migrateToLatest } from '../src/storage/migrator.js';
 import { createPgDatabase } from './bench-database.js';
 import { BASE_MS, BIG_RUN, generate, SPAN_MS, type Tenancy } from './query-data.js';
 
+/** BENCH_KEEP=1 keeps each data set (its database or directory) for a look at plans afterwards. */
+const KEEP = process.env.BENCH_KEEP === '1';
 const SIZES = (process.env.BENCH_SIZES ?? '1000000,10000000').split(',').map((s) => Number(s.trim()));
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 60);
@@ -182,6 +185,20 @@ async function benchSize(kind: string, size: number) {
     }
     const seconds = await generate(engine, size, tenancy);
     console.log(`${kind} ${size.toLocaleString('en-US')}: loaded in ${seconds.toFixed(0)} s`);
+    // The actions' text index, as the background indexer fills it (two at once on PostgreSQL, which
+    // may: one per core), after the generated actions were queued as migration 0016 queues a database.
+    await queueAllActionTexts(engine);
+    const indexer = new ActionTextIndexer(engine);
+    const indexStarted = performance.now();
+    const indexed = (
+      await Promise.all((kind === 'postgres' ? [1, 2] : [1]).map(() => indexer.drain()))
+    ).reduce((a, b) => a + b);
+    const indexSeconds = (performance.now() - indexStarted) / 1000;
+    if (kind === 'postgres') await sql`analyze action_texts`.execute(engine.db);
+    console.log(
+      `${kind} ${size.toLocaleString('en-US')}: text of ${indexed.toLocaleString('en-US')} actions indexed in ` +
+        `${indexSeconds.toFixed(0)} s (${Math.round(indexed / indexSeconds).toLocaleString('en-US')} actions/s)`,
+    );
 
     // Read back through the API: the newest calls and the big run's first actions are the generated ones.
     const newest = await get('/api/v1/calls?limit=3');
@@ -226,7 +243,8 @@ async function benchSize(kind: string, size: number) {
     return { results, plans, cases: cases(tenancy.organizations[1]!) };
   } finally {
     await engine.close();
-    await database.drop();
+    if (KEEP) console.log(`${kind} ${size.toLocaleString('en-US')}: kept, ${JSON.stringify(database.env)}`);
+    else await database.drop();
   }
 }
 

@@ -16,6 +16,7 @@ const Env = Type.Object({
   SYNCTRAIL_STALE_RUN_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 10 * 60 * 1000 }),
   SYNCTRAIL_SCHEDULER_INTERVAL_MS: Type.Integer({ minimum: 50, default: 30 * 1000 }),
   SYNCTRAIL_BACKGROUND_JOBS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  SYNCTRAIL_TEXT_INDEXER: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   SYNCTRAIL_SESSION_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30, default: 12 }),
   SYNCTRAIL_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 20_000 }),
   SYNCTRAIL_SIGN_IN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
@@ -66,6 +67,8 @@ export interface Config {
   staleRunTimeoutMs: number;
   schedulerIntervalMs: number;
   backgroundJobs: boolean;
+  /** Whether this process indexes actions' text in the background (`actions/action-text-index.ts`). */
+  textIndexer: boolean;
   sessionTtlMs: number;
   rateLimitPerMinute: number;
   signInRateLimitPerMinute: number;
@@ -254,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staleRunTimeoutMs: e.SYNCTRAIL_STALE_RUN_TIMEOUT_MS,
     schedulerIntervalMs: e.SYNCTRAIL_SCHEDULER_INTERVAL_MS,
     backgroundJobs: e.SYNCTRAIL_BACKGROUND_JOBS === 'on',
+    textIndexer: e.SYNCTRAIL_TEXT_INDEXER === 'on',
     sessionTtlMs: e.SYNCTRAIL_SESSION_TTL_HOURS * 3600 * 1000,
     rateLimitPerMinute: e.SYNCTRAIL_RATE_LIMIT_PER_MINUTE,
     signInRateLimitPerMinute: e.SYNCTRAIL_SIGN_IN_RATE_LIMIT_PER_MINUTE,

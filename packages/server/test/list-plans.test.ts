@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import type { Compilable } from 'kysely';
+import type { Compilable, Expression, SqlBool } from 'kysely';
 import { ENGINES, startTestApp, type TestContext } from './harness.js';
 import { CallRepository, type CallListFilters, type CallRecord } from '../src/calls/call.repository.js';
 import { RunRepository, type RunListFilters } from '../src/runs/run.repository.js';
@@ -11,6 +11,7 @@ import {
   type ActionSearchFilters,
 } from '../src/actions/action.repository.js';
 import { encodeCursor } from '../src/shared/cursor.js';
+import { ActionTextIndexer } from '../src/actions/action-text-index.js';
 import type { EngineKind } from '../src/storage/engine.js';
 
 /** A test registered on PostgreSQL only: on SQLite there is nothing to test, so nothing is listed as skipped. */
@@ -63,9 +64,13 @@ for (const kind of ENGINES) {
           { limit: 50, sort: 'desc', ...(cursor ? { cursor } : {}) },
         ),
       );
-    const searchPlan = (filters: Partial<ActionSearchFilters>) =>
+    const searchPlan = (filters: Partial<ActionSearchFilters>, match?: Expression<SqlBool>) =>
       explain(
-        actionRepository.searchQuery({ organizations: 'all', ...filters }, { limit: 50, sort: 'desc' }),
+        actionRepository.searchQuery(
+          { organizations: 'all', ...filters },
+          { limit: 50, sort: 'desc' },
+          match,
+        ),
       );
     const runPlan = (filters: Partial<RunListFilters>) =>
       explain(runs.listQuery({ organizations: 'all', ...filters }, { limit: 50, sort: 'desc' }));
@@ -177,6 +182,8 @@ for (const kind of ENGINES) {
       // The rows went to the default partition (their month was not prepared): what a housekeeping
       // sweep does, moving them into November's partition (the clock of November: its months ahead).
       await t.engine.preparePartitions(new Date(base));
+      // What the background indexer does: the actions' text into the text index.
+      expect(await new ActionTextIndexer(t.engine).drain()).toBe(ACTIONS);
       // What autovacuum does in time: gather statistics, and merge the GIN indexes' pending lists
       // (which PostgreSQL otherwise costs as a scan of their own).
       if (kind === 'postgres') await sql`vacuum analyze`.execute(t.engine.db);
@@ -305,9 +312,9 @@ for (const kind of ENGINES) {
             : new RegExp(`${index.split('_')[0]}_fts VIRTUAL TABLE INDEX`),
         );
 
-      // Actions have no text index (it made ingest 3-4 times slower): a search within a run reads that
-      // run's rows only, never the whole table.
-      it("searches a big run's actions among that run's rows only", async () => {
+      // When a scan is the better plan (short or common text, the indexer far behind), a search within
+      // a run reads that run's rows only, never the whole table.
+      it("scans a big run's actions among that run's rows only", async () => {
         const plan = (
           await explain(
             actionRepository.listQuery(bigRun(), { q: 'quarantined' }, { limit: 50, sort: 'asc' }),
@@ -326,6 +333,41 @@ for (const kind of ENGINES) {
           expect(plan).toMatch(/SEARCH actions USING \w+ (\w+ )?\(run_id=\?/);
           expect(plan).not.toMatch(/TEMP B-TREE/);
         }
+      });
+
+      it("searches actions' text from the text index, within a run and across runs", async () => {
+        const within = await t.engine.indexedActionMatch('quarantined', bigRun());
+        expect(within).toBeDefined();
+        const page = { limit: 50, sort: 'asc' } as const;
+        const expectIndex = (plan: string[]) =>
+          expect(plan.join('\n')).toMatch(
+            kind === 'postgres'
+              ? /Bitmap Index Scan on action_texts_trgm_idx/
+              : /SCAN actions_fts VIRTUAL TABLE INDEX/,
+          );
+        expectIndex(await explain(actionRepository.listQuery(bigRun(), { q: 'quarantined' }, page, within)));
+        const across = (await t.engine.indexedActionMatch('quarantined ledger'))!;
+        expectIndex(await searchPlan({ q: 'quarantined ledger' }, across));
+        expectIndex(await searchPlan({ q: 'quarantined ledger', organizations: [orgs[0]!] }, across));
+        // And the index finds them: both in the big run, one among the small runs.
+        const found = await actionRepository.search(
+          { organizations: 'all', q: 'QUARANTINED LEDGER' },
+          { limit: 50, sort: 'asc' },
+        );
+        expect(found.items.map((a) => a.source.name)).toEqual(['Quarantined Ledger', 'Quarantined Ledger']);
+      });
+
+      it('reads a common text in the page order instead of every match from the index', async () => {
+        // 'application' is in every action's source name. Neither engine weighs the index's matches
+        // against the page order well by itself (SQLite not at all, PostgreSQL not through the join):
+        // more than ACTION_MATCHES_FOR_SCAN matches in scope means a scan in the page's order.
+        expect(await t.engine.indexedActionMatch('application', bigRun())).toBeUndefined();
+        expect(await t.engine.indexedActionMatch('application')).toBeUndefined();
+        const scan = actionRepository.searchQuery(
+          { organizations: 'all', q: 'application' },
+          { limit: 50, sort: 'desc' },
+        );
+        expectServedBy(kind, await t.engine.explain(scan, { inPageOrder: true }), 'actions_at_idx');
       });
 
       it('pages actions across runs newest first from (at, run_id, seq)', async () => {

@@ -103,97 +103,112 @@ for (const kind of ENGINES) {
       (await readAllPages<ActionItem>(api, `/api/v1/actions?${query}&limit=2`)).items;
     const where = (items: ActionItem[]) => items.map((i) => `${i.runId === ids.runB ? 'B' : 'A'}:${i.at}`);
 
-    describe('GET /api/v1/runs/:id/actions?q=', () => {
-      it('finds by a substring in any case, within the run', async () => {
-        const res = await t.api('GET', `/api/v1/runs/${ids.runA1}/actions?q=LIFECYCLE.ACT`);
-        expect(res.json().items.map((i: ActionItem) => i.message)).toEqual([
-          'Field lifecycle.active could not be mapped',
-        ]);
-        const names = await t.api('GET', `/api/v1/runs/${ids.runA2}/actions?q=ledger`);
-        // The source name of one action, the target id of another.
-        expect(names.json().items.map((i: ActionItem) => i.seq)).toEqual([1, 2]);
-      });
+    // Actions' text is indexed in the background (actions/action-text-index.ts): a search must find
+    // the same whether the indexer has run or not, and once it has, from the index.
+    for (const state of ['not indexed yet', 'indexed'] as const) {
+      describe(`actions ${state}`, () => {
+        beforeAll(async () => {
+          if (state === 'indexed') {
+            expect(await t.app.services.actionTextIndexer.drain()).toBe(8);
+            expect(await t.app.services.actionTextIndexer.backlog()).toEqual({ ranges: 0, actions: 0 });
+          } else {
+            expect(await t.app.services.actionTextIndexer.backlog()).toEqual({ ranges: 3, actions: 8 });
+          }
+        });
 
-      it('takes LIKE wildcards and quotes as text', async () => {
-        const percent = await t.api(
-          'GET',
-          `/api/v1/runs/${ids.runA1}/actions?q=${encodeURIComponent('50%')}`,
-        );
-        expect(percent.json().items.map((i: ActionItem) => i.seq)).toEqual([3]);
-        const quoted = await t.api(
-          'GET',
-          `/api/v1/runs/${ids.runA2}/actions?q=${encodeURIComponent('"EU"')}`,
-        );
-        expect(quoted.json().items.map((i: ActionItem) => i.seq)).toEqual([3]);
-      });
+        describe('GET /api/v1/runs/:id/actions?q=', () => {
+          it('finds by a substring in any case, within the run', async () => {
+            const res = await t.api('GET', `/api/v1/runs/${ids.runA1}/actions?q=LIFECYCLE.ACT`);
+            expect(res.json().items.map((i: ActionItem) => i.message)).toEqual([
+              'Field lifecycle.active could not be mapped',
+            ]);
+            const names = await t.api('GET', `/api/v1/runs/${ids.runA2}/actions?q=ledger`);
+            // The source name of one action, the target id of another.
+            expect(names.json().items.map((i: ActionItem) => i.seq)).toEqual([1, 2]);
+          });
 
-      it('finds text shorter than three characters too', async () => {
-        const res = await t.api('GET', `/api/v1/runs/${ids.runA1}/actions?q=eU`);
-        expect(res.json().items.map((i: ActionItem) => i.seq)).toEqual([2]);
-      });
-    });
+          it('takes LIKE wildcards and quotes as text', async () => {
+            const percent = await t.api(
+              'GET',
+              `/api/v1/runs/${ids.runA1}/actions?q=${encodeURIComponent('50%')}`,
+            );
+            expect(percent.json().items.map((i: ActionItem) => i.seq)).toEqual([3]);
+            const quoted = await t.api(
+              'GET',
+              `/api/v1/runs/${ids.runA2}/actions?q=${encodeURIComponent('"EU"')}`,
+            );
+            expect(quoted.json().items.map((i: ActionItem) => i.seq)).toEqual([3]);
+          });
 
-    describe('GET /api/v1/actions', () => {
-      it('finds an object across runs and organizations for an operator, newest first', async () => {
-        expect(where(await actions(t.api, 'q=FINANCE%20LEDGER'))).toEqual([
-          `B:${day(3, 1)}`,
-          `A:${day(2, 1)}`,
-          `A:${day(1, 2)}`,
-        ]);
-        expect(where(await actions(t.api, 'q=finance%20ledger&sort=asc'))).toEqual([
-          `A:${day(1, 2)}`,
-          `A:${day(2, 1)}`,
-          `B:${day(3, 1)}`,
-        ]);
-      });
+          it('finds text shorter than three characters too', async () => {
+            const res = await t.api('GET', `/api/v1/runs/${ids.runA1}/actions?q=eU`);
+            expect(res.json().items.map((i: ActionItem) => i.seq)).toEqual([2]);
+          });
+        });
 
-      it("shows an organization's key only its own organization's actions", async () => {
-        expect(where(await actions(viewerA, 'q=finance%20ledger'))).toEqual([
-          `A:${day(2, 1)}`,
-          `A:${day(1, 2)}`,
-        ]);
-        // Naming another organization shows nothing of it.
-        const other = await viewerA('GET', `/api/v1/actions?q=finance&organizationId=${ids.orgB}`);
-        expect(other.statusCode === 200 ? other.json().items : []).toEqual([]);
-      });
+        describe('GET /api/v1/actions', () => {
+          it('finds an object across runs and organizations for an operator, newest first', async () => {
+            expect(where(await actions(t.api, 'q=FINANCE%20LEDGER'))).toEqual([
+              `B:${day(3, 1)}`,
+              `A:${day(2, 1)}`,
+              `A:${day(1, 2)}`,
+            ]);
+            expect(where(await actions(t.api, 'q=finance%20ledger&sort=asc'))).toEqual([
+              `A:${day(1, 2)}`,
+              `A:${day(2, 1)}`,
+              `B:${day(3, 1)}`,
+            ]);
+          });
 
-      it('narrows by organization and time window', async () => {
-        expect(where(await actions(t.api, `q=ledger&organizationId=${ids.orgA}`))).toEqual([
-          `A:${day(2, 2)}`,
-          `A:${day(2, 1)}`,
-          `A:${day(1, 2)}`,
-        ]);
-        expect(where(await actions(t.api, `q=ledger&from=${day(2)}&to=${day(3)}`))).toEqual([
-          `A:${day(2, 2)}`,
-          `A:${day(2, 1)}`,
-        ]);
-      });
+          it("shows an organization's key only its own organization's actions", async () => {
+            expect(where(await actions(viewerA, 'q=finance%20ledger'))).toEqual([
+              `A:${day(2, 1)}`,
+              `A:${day(1, 2)}`,
+            ]);
+            // Naming another organization shows nothing of it.
+            const other = await viewerA('GET', `/api/v1/actions?q=finance&organizationId=${ids.orgB}`);
+            expect(other.statusCode === 200 ? other.json().items : []).toEqual([]);
+          });
 
-      it('pages every action of a window without q, once each, in order', async () => {
-        const items = await actions(t.api, `from=${day(1)}&to=${day(4)}`);
-        expect(items).toHaveLength(8);
-        const keys = items.map((i) => `${i.at}|${i.runId}|${i.seq}`);
-        expect(new Set(keys).size).toBe(8);
-        expect([...keys].sort().reverse()).toEqual(keys);
-      });
+          it('narrows by organization and time window', async () => {
+            expect(where(await actions(t.api, `q=ledger&organizationId=${ids.orgA}`))).toEqual([
+              `A:${day(2, 2)}`,
+              `A:${day(2, 1)}`,
+              `A:${day(1, 2)}`,
+            ]);
+            expect(where(await actions(t.api, `q=ledger&from=${day(2)}&to=${day(3)}`))).toEqual([
+              `A:${day(2, 2)}`,
+              `A:${day(2, 1)}`,
+            ]);
+          });
 
-      it('finds short text across runs', async () => {
-        expect(where(await actions(t.api, `q=EU&organizationId=${ids.orgA}`))).toEqual([
-          `A:${day(2, 3)}`,
-          `A:${day(1, 2)}`,
-        ]);
-      });
+          it('pages every action of a window without q, once each, in order', async () => {
+            const items = await actions(t.api, `from=${day(1)}&to=${day(4)}`);
+            expect(items).toHaveLength(8);
+            const keys = items.map((i) => `${i.at}|${i.runId}|${i.seq}`);
+            expect(new Set(keys).size).toBe(8);
+            expect([...keys].sort().reverse()).toEqual(keys);
+          });
 
-      it('refuses a forged cursor and an inverted range with a 400', async () => {
-        const cursor = Buffer.from(JSON.stringify([Date.now(), 'not-a-run/1'])).toString('base64url');
-        const forged = await t.api('GET', `/api/v1/actions?cursor=${cursor}`);
-        expect(forged.statusCode).toBe(400);
-        expect(forged.json().error.code).toBe('invalid_cursor');
-        const inverted = await t.api('GET', `/api/v1/actions?from=${day(3)}&to=${day(1)}`);
-        expect(inverted.statusCode).toBe(400);
-        expect(inverted.json().error.code).toBe('invalid_filter');
+          it('finds short text across runs', async () => {
+            expect(where(await actions(t.api, `q=EU&organizationId=${ids.orgA}`))).toEqual([
+              `A:${day(2, 3)}`,
+              `A:${day(1, 2)}`,
+            ]);
+          });
+
+          it('refuses a forged cursor and an inverted range with a 400', async () => {
+            const cursor = Buffer.from(JSON.stringify([Date.now(), 'not-a-run/1'])).toString('base64url');
+            const forged = await t.api('GET', `/api/v1/actions?cursor=${cursor}`);
+            expect(forged.statusCode).toBe(400);
+            expect(forged.json().error.code).toBe('invalid_cursor');
+            const inverted = await t.api('GET', `/api/v1/actions?from=${day(3)}&to=${day(1)}`);
+            expect(inverted.statusCode).toBe(400);
+            expect(inverted.json().error.code).toBe('invalid_filter');
+          });
+        });
       });
-    });
+    }
 
     describe('GET /api/v1/calls?q= and login=', () => {
       const calls = async (api: Api, query: string) =>

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
 import type { Action, ActionKind, Page, SortOrder, SyncStatus } from '@synctrail/types';
 import type { Engine } from '../storage/engine.js';
 import type { ActionsTable } from '../storage/database.js';
@@ -80,6 +80,19 @@ function toAction(row: Selectable<ActionsTable>): Action {
   return action;
 }
 
+/**
+ * Runs with ranges pending indexing past which `q=` scans instead (the indexer is far behind, as
+ * after migration 0016 queued a whole database).
+ */
+const MAX_PENDING_RUNS = 100;
+
+/** The conditions for `q=`: one page query per part, merged (see `ActionRepository.textPlan`). */
+interface TextPlan {
+  parts: Expression<SqlBool>[];
+  /** A scan (one part): rows read in the page's order, see `Engine.inPageOrder`. */
+  inPageOrder: boolean;
+}
+
 export interface ActionListFilters {
   statuses?: string[] | undefined;
   actions?: string[] | undefined;
@@ -124,6 +137,82 @@ export class ActionRepository {
       r.errorCode,
     ]);
     await this.engine.bulkInsert('actions', COLUMNS, rows);
+    if (records.length === 0) return;
+    // For the text indexer (see action-text-index.ts): one small row, where an index kept in step
+    // with every action would cost ingest three quarters of its pace.
+    let first = records[0]!.seq;
+    let last = first;
+    for (const r of records) {
+      if (r.seq < first) first = r.seq;
+      if (r.seq > last) last = r.seq;
+    }
+    await this.engine.db
+      .insertInto('action_text_pending')
+      .values({ run_id: runId, first_seq: first, last_seq: last })
+      .execute();
+  }
+
+  /**
+   * How `q=` is answered: the text index for the actions it covers, plus a scan of the ranges still
+   * pending (a handful while the indexer keeps up); or one scan of every row in scope when the index
+   * cannot help (text too short, many matches: see `Engine.indexedActionMatch`) or the indexer is far
+   * behind. The pending ranges are read before the index is, so that a range the indexer finishes in
+   * between is found in the index.
+   */
+  private async textPlan(q: string, runId?: string): Promise<TextPlan> {
+    const scan: TextPlan = { parts: [this.engine.matchText('actions', q)], inPageOrder: true };
+    const pending = await this.engine.db
+      .selectFrom('action_text_pending')
+      .select((eb) => ['run_id', eb.fn.min('first_seq').as('first'), eb.fn.max('last_seq').as('last')])
+      .$if(runId !== undefined, (qb) => qb.where('run_id', '=', runId!))
+      .groupBy('run_id')
+      .limit(MAX_PENDING_RUNS + 1)
+      .execute();
+    if (pending.length > MAX_PENDING_RUNS) return scan;
+    const indexed = await this.engine.indexedActionMatch(q, runId);
+    if (!indexed) return scan;
+    if (pending.length === 0) return { parts: [indexed], inPageOrder: false };
+    // One range per run, from its first pending seq to its last: what the indexer finished in
+    // between is read twice and counted once.
+    const ranges = sql<SqlBool>`(${sql.join(
+      pending.map(
+        (r) =>
+          sql`(${sql.ref('actions.run_id')} = ${r.run_id} and ${sql.ref('actions.seq')} between ${Number(r.first)} and ${Number(r.last)})`,
+      ),
+      sql` or `,
+    )})`;
+    return {
+      parts: [indexed, sql<SqlBool>`(${ranges} and ${this.engine.matchText('actions', q)})`],
+      inPageOrder: false,
+    };
+  }
+
+  /** Runs one page query per part of the plan and merges their rows in the page's order. */
+  private async textPage(
+    plan: TextPlan,
+    query: (match: Expression<SqlBool>) => { execute(): Promise<Selectable<ActionsTable>[]> },
+    compare: (a: Action, b: Action) => number,
+    limit: number,
+  ): Promise<Action[]> {
+    if (plan.inPageOrder) {
+      const rows = await this.engine.inPageOrder(() => query(plan.parts[0]!).execute());
+      return rows.map(toAction);
+    }
+    const pages = await Promise.all(
+      plan.parts.map(async (part) => (await query(part).execute()).map(toAction)),
+    );
+    if (pages.length === 1) return pages[0]!;
+    const seen = new Set<string>();
+    return pages
+      .flat()
+      .filter((a) => {
+        const key = `${a.runId}/${a.seq}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .sort(compare)
+      .slice(0, limit + 1);
   }
 
   /** A run's actions in the order they were reported (`seq`), filtered. */
@@ -132,13 +221,20 @@ export class ActionRepository {
     filters: ActionListFilters,
     page: { limit: number; cursor?: string | undefined; sort: SortOrder },
   ): Promise<Page<Action>> {
-    const items = (await this.listQuery(runId, filters, page).execute()).map(toAction);
+    const items = filters.q
+      ? await this.textPage(
+          await this.textPlan(filters.q, runId),
+          (match) => this.listQuery(runId, filters, page, match),
+          (a, b) => (page.sort === 'desc' ? b.seq - a.seq : a.seq - b.seq),
+          page.limit,
+        )
+      : (await this.listQuery(runId, filters, page).execute()).map(toAction);
     return toPage(items, page.limit, (a) => ({ key: a.seq, id: a.seq }));
   }
 
   /** The query of one page of a run's actions (its plan is what plan tests and `bench:query` look at). */
-  listQuery(runId: string, filters: ActionListFilters, page: ActionPaging) {
-    let qb = this.filtered(runId, filters, page.sort).limit(page.limit + 1);
+  listQuery(runId: string, filters: ActionListFilters, page: ActionPaging, match?: Expression<SqlBool>) {
+    let qb = this.filtered(runId, filters, page.sort, match).limit(page.limit + 1);
     if (page.cursor) {
       const seq = Number(decodeCursor(page.cursor, { key: 'seq', id: 'seq' }).key);
       qb = qb.where('seq', page.sort === 'desc' ? '<' : '>', seq);
@@ -151,12 +247,24 @@ export class ActionRepository {
    * `actions_at_idx`), in the runs of the given organizations.
    */
   async search(filters: ActionSearchFilters, page: ActionPaging): Promise<Page<Action>> {
-    const items = (await this.searchQuery(filters, page).execute()).map(toAction);
+    const direction = page.sort === 'desc' ? -1 : 1;
+    const items = filters.q
+      ? await this.textPage(
+          await this.textPlan(filters.q),
+          (match) => this.searchQuery(filters, page, match),
+          (a, b) =>
+            direction *
+            (Date.parse(a.at) - Date.parse(b.at) ||
+              (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0) ||
+              a.seq - b.seq),
+          page.limit,
+        )
+      : (await this.searchQuery(filters, page).execute()).map(toAction);
     return toPage(items, page.limit, (a) => ({ key: Date.parse(a.at), id: `${a.runId}/${a.seq}` }));
   }
 
   /** The query of one page of `search` (its plan is what plan tests and `bench:query` look at). */
-  searchQuery(filters: ActionSearchFilters, page: ActionPaging) {
+  searchQuery(filters: ActionSearchFilters, page: ActionPaging, match?: Expression<SqlBool>) {
     const sort = page.sort;
     let qb = this.engine.db
       .selectFrom('actions')
@@ -178,7 +286,7 @@ export class ActionRepository {
         ),
       );
     }
-    if (filters.q) qb = qb.where(this.engine.matchText('actions', filters.q));
+    if (filters.q) qb = qb.where(match ?? this.engine.matchText('actions', filters.q));
     if (filters.from) qb = qb.where('actions.at', '>=', filters.from);
     if (filters.to) qb = qb.where('actions.at', '<', filters.to);
     if (page.cursor) {
@@ -212,7 +320,8 @@ export class ActionRepository {
     return this.engine.copyCsv(this.filtered(runId, filters, sort).clearSelect().select(cells));
   }
 
-  private filtered(runId: string, filters: ActionListFilters, sort: SortOrder) {
+  /** `match`: the condition for `q` (a part of a TextPlan); a scan by default (exports). */
+  private filtered(runId: string, filters: ActionListFilters, sort: SortOrder, match?: Expression<SqlBool>) {
     let qb = this.engine.db
       .selectFrom('actions')
       .selectAll()
@@ -221,7 +330,7 @@ export class ActionRepository {
     if (filters.statuses) qb = qb.where('status', 'in', filters.statuses);
     if (filters.actions) qb = qb.where('action', 'in', filters.actions);
     if (filters.objectTypes) qb = qb.where('object_type', 'in', filters.objectTypes);
-    if (filters.q) qb = qb.where(this.engine.matchText('actions', filters.q));
+    if (filters.q) qb = qb.where(match ?? this.engine.matchText('actions', filters.q));
     return qb;
   }
 }

@@ -266,6 +266,12 @@ export async function buildApp(
   );
   if (config.backgroundJobs && options.backgroundJobs !== false)
     app.addHook('onReady', async () => jobs.start());
+  const indexer = services.actionTextIndexer;
+  indexer.onError = (error) => app.log.error({ err: error }, "indexing actions' text failed; retrying");
+  if (config.textIndexer && options.backgroundJobs !== false)
+    app.addHook('onReady', async () => indexer.start());
+  // Its chunk under way finishes (a short transaction) before the engine closes.
+  app.addHook('preClose', async () => indexer.stop());
   // No new tick once shutdown starts; a tick under way is awaited once the requests are drained.
   app.addHook('preClose', async () => jobs.halt());
   // Event streams never end by themselves: close them, or draining would wait out the grace period.

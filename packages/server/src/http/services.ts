@@ -13,6 +13,7 @@ import { Scheduler } from '../schedules/scheduler.js';
 import { AccountService } from '../accounts/account.service.js';
 import { ApiKeyService } from '../api-keys/api-key.service.js';
 import { HousekeepingService } from '../housekeeping/housekeeping.service.js';
+import { ActionTextIndexer } from '../actions/action-text-index.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CallService } from '../calls/call.service.js';
 import { MaskingRuleService } from '../masking/masking-rule.service.js';
@@ -94,6 +95,7 @@ export function createServices(engine: Engine, config: Config, metrics: Metrics 
     housekeeping,
     calls,
     actions: new ActionSearchService(engine),
+    actionTextIndexer: new ActionTextIndexer(engine),
     otlp: new OtlpService(calls),
     bundles,
     liveEvents,

@@ -212,6 +212,17 @@ export class RetentionRepository {
     return Number(result.numUpdatedRows);
   }
 
+  /**
+   * A removed run's place in the actions' text index: its pending ranges, and on PostgreSQL its rows
+   * of `action_texts` (SQLite's FTS5 table loses an action's text with the action, by trigger).
+   */
+  async deleteRunTextIndex(runId: string): Promise<void> {
+    const db = this.engine.db;
+    await db.deleteFrom('action_text_pending').where('run_id', '=', runId).execute();
+    if (this.engine.kind === 'postgres')
+      await db.deleteFrom('action_texts').where('run_id', '=', runId).execute();
+  }
+
   async deleteRun(runId: string): Promise<number> {
     const result = await this.engine.db.deleteFrom('runs').where('id', '=', runId).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -319,6 +319,7 @@ export class RetentionService {
       removed.artifactChunks += await this.deleteChunks(id);
     removed.artifacts += await this.repository.deleteRunArtifacts(runId);
     removed.issuesDetached += await this.repository.detachIssues(runId);
+    await this.repository.deleteRunTextIndex(runId);
     removed.runs += await this.repository.deleteRun(runId);
   }
 

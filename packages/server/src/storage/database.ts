@@ -268,6 +268,22 @@ export interface JobLeasesTable {
   expires_at: Time;
 }
 
+/** A seq range of a run's actions whose text is not indexed yet (migration 0016). */
+export interface ActionTextPendingTable {
+  id: Generated<number>;
+  run_id: string;
+  first_seq: number;
+  last_seq: number;
+}
+
+/** PostgreSQL: an action's searchable text, under a pg_trgm GIN index (migration 0016). */
+export interface ActionTextsTable {
+  run_id: string;
+  seq: number;
+  at: Time;
+  text: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   integrations: IntegrationsTable;
@@ -289,4 +305,6 @@ export interface Database {
   live_events: LiveEventsTable;
   organization_retention: OrganizationRetentionTable;
   job_leases: JobLeasesTable;
+  action_text_pending: ActionTextPendingTable;
+  action_texts: ActionTextsTable;
 }

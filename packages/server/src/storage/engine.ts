@@ -20,6 +20,13 @@ export interface ColumnTypes {
  */
 export type SearchField = 'actions' | 'calls' | 'calls.login';
 
+/** A run's actions `firstSeq..lastSeq`. */
+export interface ActionRange {
+  runId: string;
+  firstSeq: number;
+  lastSeq: number;
+}
+
 /** A piece of the CSV an engine wrote (`Engine.copyCsv`); a record may run on into the next piece. */
 export interface CsvChunk {
   data: Buffer;
@@ -112,6 +119,19 @@ export interface Engine {
    */
   matchText(field: SearchField, text: string): Expression<SqlBool>;
   /**
+   * The condition that an action the actions' text index covers contains `text` (the index is filled
+   * off the ingest path, see `actions/action-text-index.ts`; what it does not cover yet is pending in
+   * `action_text_pending`), or undefined when scanning with `matchText('actions', …)` is the better
+   * plan: fewer than 3 characters, or (SQLite, which cannot weigh it itself) so many matches in scope
+   * (`runId`: one run's actions) that rows read in the page's order find a page soon.
+   */
+  indexedActionMatch(text: string, runId?: string): Promise<Expression<SqlBool> | undefined>;
+  /**
+   * Indexes the text of the actions in these seq ranges (each of one run), in the current
+   * transaction, in one statement; answers how many actions were indexed.
+   */
+  indexActionTexts(ranges: readonly ActionRange[]): Promise<number>;
+  /**
    * Makes sure the text indexes exist (on PostgreSQL: pg_trgm and its indexes, built if missing);
    * answers a sentence for the operator when they cannot be, searches then scan.
    */
@@ -121,7 +141,18 @@ export interface Engine {
    * PLAN` on SQLite), for plan tests and `npm run bench:query`. `analyze` (PostgreSQL only) runs the
    * query and adds the actual rows and times.
    */
-  explain(query: Compilable<unknown>, options?: { analyze?: boolean }): Promise<string[]>;
+  explain(
+    query: Compilable<unknown>,
+    options?: { analyze?: boolean; inPageOrder?: boolean },
+  ): Promise<string[]>;
+  /**
+   * Runs `fn`'s reads with the planner steered away from sorting (PostgreSQL: `enable_sort = off` for
+   * one transaction; SQLite, which reads an index in the ORDER BY's order when there is one, needs
+   * nothing): for a page whose filter the planner underestimates, known to match often (a common
+   * text searched by scanning), so that the rows are read in the page's order and reading stops at
+   * the page's end, instead of every match being sorted. `explain`'s `inPageOrder` shows that plan.
+   */
+  inPageOrder<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Creates the time partitions of `actions` and `calls` that are due at `now` (PostgreSQL, see
    * `postgres.partitions.ts`: the current month and three ahead, and a partition for any month with

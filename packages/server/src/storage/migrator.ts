@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012-list-indexes.js';
 import * as m0013 from './migrations/0013-text-search.js';
 import * as m0014 from './migrations/0014-retention.js';
 import * as m0015 from './migrations/0015-time-partitions.js';
+import * as m0016 from './migrations/0016-action-text-index.js';
 
 /** Versioned migrations, in order. Each receives the engine's column types, so one file serves both. */
 const MIGRATIONS = {
@@ -33,6 +34,7 @@ const MIGRATIONS = {
   '0013-text-search': m0013,
   '0014-retention': m0014,
   '0015-time-partitions': m0015,
+  '0016-action-text-index': m0016,
 } as const;
 
 class EngineMigrationProvider implements MigrationProvider {

@@ -15,6 +15,7 @@ import {
   type SqlBool,
   type RawBuilder,
   type SelectQueryBuilder,
+  CompiledQuery,
 } from 'kysely';
 import type { Database } from './database.js';
 import { RecordEnds } from './csv-record-ends.js';
@@ -28,9 +29,15 @@ import {
   type PartitionShare,
   type TimePartition,
   type SearchField,
+  type ActionRange,
 } from './engine.js';
 import { dropTimePartition, listTimePartitions, preparePartitions } from './postgres.partitions.js';
-import { createTrigramIndexes, trigramMatch } from './postgres.search.js';
+import {
+  createTrigramIndexes,
+  indexActionTexts,
+  indexedActionMatch,
+  trigramMatch,
+} from './postgres.search.js';
 
 // COUNT(*) and bigserial come back as int8; our counts fit comfortably in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -208,15 +215,37 @@ export class PostgresEngine implements Engine {
     return trigramMatch(field, text);
   }
 
+  indexedActionMatch(text: string, runId?: string): Promise<Expression<SqlBool> | undefined> {
+    return indexedActionMatch(this.db, text, runId);
+  }
+
+  indexActionTexts(ranges: readonly ActionRange[]): Promise<number> {
+    return indexActionTexts(this.db, ranges);
+  }
+
   prepareSearch(): Promise<string | undefined> {
     return createTrigramIndexes(this.#base, false);
   }
 
-  async explain(query: Compilable<unknown>, options: { analyze?: boolean } = {}): Promise<string[]> {
-    const { sql, parameters } = query.compile();
+  async explain(
+    query: Compilable<unknown>,
+    options: { analyze?: boolean; inPageOrder?: boolean } = {},
+  ): Promise<string[]> {
+    const compiled = query.compile();
     const prefix = options.analyze ? 'explain (analyze, buffers)' : 'explain';
-    const result = await this.pool.query<{ 'QUERY PLAN': string }>(`${prefix} ${sql}`, [...parameters]);
+    const run = () =>
+      this.db.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`${prefix} ${compiled.sql}`, [...compiled.parameters]),
+      );
+    const result = options.inPageOrder ? await this.inPageOrder(run) : await run();
     return result.rows.map((row) => row['QUERY PLAN']);
+  }
+
+  inPageOrder<T>(fn: () => Promise<T>): Promise<T> {
+    return this.transaction(async (tx) => {
+      await sql`set local enable_sort = off`.execute(tx);
+      return fn();
+    });
   }
 
   preparePartitions(now = new Date()): Promise<PartitionReport> {

@@ -330,6 +330,11 @@ export async function dropTimePartition(
         tx,
       );
       await sql`drop table ${sql.table(partition.name)}`.execute(tx);
+      // The indexed text of the actions dropped (migration 0016): it would match nothing, but takes room.
+      if (partition.table === 'actions')
+        await sql`delete from action_texts where at >= ${bound(partition.from)} and at < ${bound(partition.to)}`.execute(
+          tx,
+        );
       return shares;
     });
   } catch (error) {

@@ -23,10 +23,11 @@ import {
   type Engine,
   type PartitionReport,
   type SearchField,
+  type ActionRange,
 } from './engine.js';
 import { readCsvOnWorker } from './sqlite-csv-reader.js';
 import { WriterDialect, WriterDriver, WriterThread } from './sqlite-writer.js';
-import { ftsMatch } from './sqlite.search.js';
+import { ftsMatch, indexActionTexts, indexedActionMatch } from './sqlite.search.js';
 
 /** better-sqlite3 binds only numbers, strings, bigints, buffers and null: convert the rest. */
 function bindable(value: unknown): unknown {
@@ -279,6 +280,14 @@ export class SqliteEngine implements Engine {
     return ftsMatch(field, text);
   }
 
+  indexedActionMatch(text: string, runId?: string): Promise<Expression<SqlBool> | undefined> {
+    return indexedActionMatch(this.db, text, runId);
+  }
+
+  indexActionTexts(ranges: readonly ActionRange[]): Promise<number> {
+    return indexActionTexts(this.db, ranges);
+  }
+
   /** The FTS5 tables are created by migration 0013 and kept by triggers: nothing to do at start. */
   async prepareSearch(): Promise<string | undefined> {
     return undefined;
@@ -298,6 +307,10 @@ export class SqliteEngine implements Engine {
       depth.set(row.id, d);
       return `${'  '.repeat(d - 1)}${row.detail}`;
     });
+  }
+
+  inPageOrder<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
   }
 
   /** SQLite has no partitions: nothing to prepare. */
