@@ -141,6 +141,13 @@ for (const kind of ENGINES) {
       }
       expect(value(after, 'synctrail_runs', { progress: 'FINISHED' })).toBe(2);
 
+      // The 7 actions stored wait for the text indexer (not running in tests), then none.
+      expect(value(after, 'synctrail_action_text_backlog')).toBe(7);
+      await t.app.services.actionTextIndexer.drain();
+      // (Read from the text: a scrape this soon after another has no event-loop lag sample, NaN.)
+      const again = await t.api('GET', '/metrics');
+      expect(again.body).toMatch(/^synctrail_action_text_backlog 0$/m);
+
       // Totals only: no organization's id or name, nor any other tenant id, anywhere.
       expect(text).not.toContain(basics.org.id);
       expect(text).not.toContain(basics.org.name);

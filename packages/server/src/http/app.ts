@@ -130,7 +130,10 @@ export async function buildApp(
 
   const metrics = new Metrics();
   const services = createServices(options.engine, config, metrics);
-  const prometheus = new PrometheusMetrics(services.runCounts);
+  const prometheus = new PrometheusMetrics(
+    services.runCounts,
+    async () => (await services.actionTextIndexer.backlog()).actions,
+  );
   metrics.attach(prometheus);
   const authenticator =
     options.authenticator ??

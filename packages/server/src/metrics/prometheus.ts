@@ -18,7 +18,8 @@ export class PrometheusMetrics implements MetricsSink {
   readonly #exported: Counter<'list' | 'format'>;
   readonly #bundled: Counter<'scope'>;
 
-  constructor(runCounts: RunCounts) {
+  /** `textBacklog`: actions whose text is not indexed yet (`ActionTextIndexer.backlog`). */
+  constructor(runCounts: RunCounts, textBacklog: () => Promise<number> = async () => 0) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.#ingested = new Counter({
@@ -69,6 +70,14 @@ export class PrometheusMetrics implements MetricsSink {
         const counts = await runCounts.get();
         this.reset();
         for (const c of counts) this.set({ status: c.status, progress: c.progress }, c.runs);
+      },
+    });
+    new Gauge({
+      name: 'synctrail_action_text_backlog',
+      help: 'Actions whose text the background indexer has not indexed yet (q= scans them meanwhile).',
+      registers,
+      async collect() {
+        this.set(await textBacklog());
       },
     });
   }

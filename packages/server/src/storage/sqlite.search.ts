@@ -8,8 +8,8 @@ import type { ActionRange, SearchField } from './engine.js';
  * contentless (the text lives once, in the table) and kept in step by triggers on the table's rowid.
  * Shorter text falls back to LIKE (ASCII case-insensitive), which scans the rows the other filters leave.
  *
- * The rowid of `calls` is implicit (its key is not INTEGER PRIMARY KEY): VACUUM may renumber it,
- * after which the table must be dropped and created again. Synctrail never vacuums.
+ * The rowids of `calls` and `actions` are implicit (their keys are not INTEGER PRIMARY KEY): VACUUM may renumber them,
+ * after which the FTS tables must be dropped and created again. Synctrail never vacuums.
  */
 
 /**

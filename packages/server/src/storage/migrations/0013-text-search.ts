@@ -6,8 +6,8 @@ import { createFtsTables } from '../sqlite.search.js';
 /**
  * Text search that scales for calls (`q=` on the URL and login, `login=`): on PostgreSQL pg_trgm GIN
  * indexes over a call's URL and login; on SQLite an FTS5 trigram table filled from the rows already
- * stored and kept in step by triggers. Actions are not indexed for text: it made their ingest 3–4
- * times slower; their `q=` reads the rows of a run, or of a time window newest first. Where PostgreSQL refuses
+ * stored and kept in step by triggers. Actions are not indexed for text here: kept in step, it made
+ * their ingest 3–4 times slower (migration 0016 indexes them off the ingest path). Where PostgreSQL refuses
  * the extension the migration goes on without the indexes, and the server says so at every start
  * (see `Engine.prepareSearch`), building them once the extension is there.
  *
