@@ -226,7 +226,10 @@ function sqliteBaseline(file: string, runId: string, at: string): number {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     const schema = db
-      .prepare(`select type, sql from sqlite_master where tbl_name = 'actions' and sql is not null`)
+      // The table and its indexes; not its triggers (the text index's fires on deletes only).
+      .prepare(
+        `select type, sql from sqlite_master where tbl_name = 'actions' and type in ('table', 'index') and sql is not null`,
+      )
       .all() as {
       type: string;
       sql: string;

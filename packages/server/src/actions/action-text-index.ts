@@ -10,7 +10,7 @@ import type { Engine } from '../storage/engine.js';
  *
  * Searches (`ActionRepository`) read the index for what it covers and scan the ranges still pending,
  * so a search finds an action the moment its batch is acknowledged, indexed or not. While batches keep
- * arriving the indexer takes a quarter of the time at most, so that ingest keeps its pace, and catches
+ * arriving the indexer takes a tenth of the time at most, so that ingest keeps its pace, and catches
  * up once they stop. Several processes may index at once (PostgreSQL): each chunk locks the ranges it
  * takes (`SKIP LOCKED`), so each range is indexed once.
  */
@@ -51,8 +51,14 @@ export function defaultIndexerOptions(engine: Engine): ActionTextIndexerOptions 
 /** Pending ranges taken (and locked) per chunk at most. */
 const RANGES_PER_CHUNK = 32;
 
-/** While ingest is busy, the indexer waits this many times as long as its last chunk took. */
-const BUSY_PAUSE_FACTOR = 3;
+/**
+ * While ingest is busy, the indexer waits this many times as long as its last chunk took: it then
+ * takes a tenth of the time (and on SQLite of the write lock) at most, ingest the rest.
+ */
+const BUSY_PAUSE_FACTOR = 9;
+
+/** And at least this long: one chunk a second while batches arrive (on SQLite about 4 % of the lock). */
+const BUSY_PAUSE_MIN_MS = 1000;
 
 export class ActionTextIndexer {
   private readonly options: ActionTextIndexerOptions;
@@ -208,7 +214,10 @@ export class ActionTextIndexer {
         const started = performance.now();
         const chunk = await this.indexChunk();
         const took = performance.now() - started;
-        if (chunk.touched > 0) pause = chunk.ingestSeen ? took * BUSY_PAUSE_FACTOR : Math.min(10, took);
+        if (chunk.touched > 0)
+          pause = chunk.ingestSeen
+            ? Math.max(took * BUSY_PAUSE_FACTOR, BUSY_PAUSE_MIN_MS)
+            : Math.min(10, took);
       } catch (error) {
         this.onError(error);
       }

@@ -63,6 +63,8 @@ const COLUMNS = [
   'error_code',
 ] as const;
 
+const PENDING_COLUMNS = ['run_id', 'first_seq', 'last_seq'] as const;
+
 function toAction(row: Selectable<ActionsTable>): Action {
   const action: Action = {
     runId: row.run_id,
@@ -146,10 +148,8 @@ export class ActionRepository {
       if (r.seq < first) first = r.seq;
       if (r.seq > last) last = r.seq;
     }
-    await this.engine.db
-      .insertInto('action_text_pending')
-      .values({ run_id: runId, first_seq: first, last_seq: last })
-      .execute();
+    // As a bulk load: on SQLite it then joins the actions' message to the writer thread, unawaited.
+    await this.engine.bulkInsert('action_text_pending', PENDING_COLUMNS, [[runId, first, last]]);
   }
 
   /**

@@ -59,7 +59,7 @@ export interface PartitionShare {
 }
 
 /** Tables that take bulk loads through `bulkInsert`. */
-export type BulkTable = 'actions' | 'calls';
+export type BulkTable = 'actions' | 'calls' | 'action_text_pending';
 
 /**
  * The one seam between Synctrail and a storage engine. Everything above it is engine-agnostic:
