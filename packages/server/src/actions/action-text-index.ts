@@ -10,8 +10,8 @@ import type { Engine } from '../storage/engine.js';
  *
  * Searches (`ActionRepository`) read the index for what it covers and scan the ranges still pending,
  * so a search finds an action the moment its batch is acknowledged, indexed or not. While batches keep
- * arriving the indexer takes a tenth of the time at most, so that ingest keeps its pace, and catches
- * up once they stop. Several processes may index at once (PostgreSQL): each chunk locks the ranges it
+ * arriving the indexer takes one chunk a second at most, so that ingest keeps its pace (on SQLite the
+ * chunks share the one write lock with it), and catches up once they stop. Several processes may index at once (PostgreSQL): each chunk locks the ranges it
  * takes (`SKIP LOCKED`), so each range is indexed once.
  */
 

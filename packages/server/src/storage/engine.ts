@@ -20,6 +20,13 @@ export interface ColumnTypes {
  */
 export type SearchField = 'actions' | 'calls' | 'calls.login';
 
+/**
+ * How many matches of a text in scope make a scan the better plan for `q=` on actions
+ * (`Engine.indexedActionMatch`): past this many, reading the scope's actions in the page's order
+ * finds a page soon, while the index hands over every match to be sorted.
+ */
+export const ACTION_MATCHES_FOR_SCAN = 2000;
+
 /** A run's actions `firstSeq..lastSeq`. */
 export interface ActionRange {
   runId: string;

@@ -1,6 +1,6 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { containsPattern } from '../shared/filters.js';
-import type { ActionRange, SearchField } from './engine.js';
+import { ACTION_MATCHES_FOR_SCAN, type ActionRange, type SearchField } from './engine.js';
 
 /*
  * Text search on PostgreSQL: `ILIKE '%text%'` over pg_trgm GIN indexes. pg_trgm indexes lower-cased
@@ -65,12 +65,6 @@ export async function indexActionTexts(db: Kysely<any>, ranges: readonly ActionR
     on conflict do nothing`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
-
-/**
- * How many matches in scope make a scan the better plan: past this many, reading the scope's actions
- * in the page's order finds a page soon, while the index hands over every match to be sorted.
- */
-export const ACTION_MATCHES_FOR_SCAN = 2000;
 
 /**
  * The condition that an action `action_texts` holds contains `text`, or undefined when a scan is the

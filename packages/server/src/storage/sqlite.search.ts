@@ -1,6 +1,6 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { containsPattern } from '../shared/filters.js';
-import type { ActionRange, SearchField } from './engine.js';
+import { ACTION_MATCHES_FOR_SCAN, type ActionRange, type SearchField } from './engine.js';
 
 /*
  * Text search on SQLite: FTS5 tables with the trigram tokenizer (SQLite 3.34 or later; better-sqlite3
@@ -30,13 +30,6 @@ const ACTION_TEXT = ['message', 'source_name', 'target_name', 'source_id', 'targ
  * a control character no search text holds, so that a match never spans two fields.
  */
 const ACTION_TEXT_JOINED = ACTION_TEXT.map((c) => `coalesce(${c}, '')`).join(` || char(31) || `);
-
-/**
- * How many index matches within the scope make a scan the better plan: past this many, the text is
- * common enough that reading the scope's rows in order finds a page soon, while the index would hand
- * over every match to be sorted.
- */
-export const ACTION_MATCHES_FOR_SCAN = 2000;
 
 /** Searches with fewer characters than this cannot use a trigram index. */
 export const TRIGRAM = 3;
